@@ -1,0 +1,151 @@
+"""Recorded corrections of source defects (``data/curation/*.yaml``).
+
+Two kinds of entry, each with an id, the source, the line, the field it
+concerns and a reason:
+
+* ``replace`` (the default): on that physical line, the printed text is
+  replaced by the corrected text before the reader sees the line. The
+  printed text must occur exactly once on the line; when the source changes
+  and it no longer does, the build stops with a message naming the entry.
+* ``shared-cells``: the outcome rows whose labels are printed on lines
+  ``line``..``last_line`` are one table row holding several outcomes; their
+  cells other than the outcome text belong to every one of them.
+* ``split-row``: two outcomes printed in one row: the outcome cell of the
+  row read at ``line`` is split where the printed text (the second
+  outcome's label and first words) begins; both entries share the row's
+  other cells.
+
+Every applied correction is reported by ``wsiskg build`` and recorded in the
+graph (what was printed, what was used, why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import CurationError
+from .records import Correction
+
+KINDS = ("replace", "shared-cells", "split-row")
+FIELDS = ("label", "outcome", "timing", "goals", "sdgs", "results", "impact", "partners",
+          "evidence", "covid", "row", "section", "layout")
+
+
+@dataclass(frozen=True)
+class CurationEntry:
+    id: str
+    source: str
+    line: int
+    field: str
+    reason: str
+    kind: str = "replace"
+    printed: str = ""
+    corrected: str = ""
+    last_line: int | None = None
+    file: Path | None = None
+
+    def correction(self) -> Correction:
+        return Correction(rule=self.id, field=self.field, printed=self.printed,
+                          corrected=self.corrected, reason=self.reason, line=self.line)
+
+
+@dataclass
+class Curation:
+    """All curation entries, by source."""
+
+    entries: list[CurationEntry]
+
+    def for_source(self, source_id: str) -> list[CurationEntry]:
+        return [e for e in self.entries if e.source == source_id]
+
+    def apply_replacements(self, source_id: str, lines: list[str],
+                           path: Path) -> dict[int, list[Correction]]:
+        """Apply the replace entries of one source to its lines, in place.
+
+        Returns the corrections made, by 1-based line number.
+        """
+        applied: dict[int, list[Correction]] = {}
+        for entry in self.for_source(source_id):
+            if entry.kind != "replace":
+                continue
+            if not 1 <= entry.line <= len(lines):
+                raise CurationError(
+                    f"curation entry {entry.id!r} points at line {entry.line}, "
+                    f"but {path.name} has {len(lines)} lines", path=entry.file)
+            text = lines[entry.line - 1]
+            count = text.count(entry.printed)
+            if count != 1:
+                found = "does not occur" if count == 0 else f"occurs {count} times"
+                raise CurationError(
+                    f"curation entry {entry.id!r} no longer matches the source: "
+                    f"{entry.printed!r} {found} on {path.name} line {entry.line}",
+                    path=entry.file,
+                    hint="the source changed; review the entry against the printed text")
+            lines[entry.line - 1] = text.replace(entry.printed, entry.corrected)
+            applied.setdefault(entry.line, []).append(entry.correction())
+        return applied
+
+    def shared_cell_groups(self, source_id: str) -> list[CurationEntry]:
+        return [e for e in self.for_source(source_id) if e.kind == "shared-cells"]
+
+    def row_splits(self, source_id: str) -> list[CurationEntry]:
+        return [e for e in self.for_source(source_id) if e.kind == "split-row"]
+
+
+def load_curation(folder: Path, known_sources: set[str]) -> Curation:
+    entries: list[CurationEntry] = []
+    if not folder.is_dir():
+        return Curation(entries)
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise CurationError(f"not valid YAML: {exc}", path=path,
+                                line=mark.line + 1 if mark else None) from None
+        if raw is None:
+            continue
+        if not isinstance(raw, dict) or not isinstance(raw.get("corrections"), list):
+            raise CurationError("a curation file must have a list 'corrections'", path=path)
+        for item in raw["corrections"]:
+            entries.append(_entry(item, path, known_sources))
+    ids = [e.id for e in entries]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise CurationError(f"curation ids used twice: {', '.join(duplicates)}", path=folder)
+    return Curation(entries)
+
+
+def _entry(item: Any, path: Path, known_sources: set[str]) -> CurationEntry:
+    if not isinstance(item, dict):
+        raise CurationError(f"curation entry is not a mapping: {item!r}", path=path)
+    missing = [k for k in ("id", "source", "line", "field", "reason") if k not in item]
+    if missing:
+        raise CurationError(f"curation entry {item.get('id', item)!r} lacks {', '.join(missing)}",
+                            path=path)
+    kind = str(item.get("kind", "replace"))
+    if kind not in KINDS:
+        raise CurationError(f"curation entry {item['id']!r}: unknown kind {kind!r}", path=path)
+    field = str(item["field"])
+    if field not in FIELDS:
+        raise CurationError(f"curation entry {item['id']!r}: unknown field {field!r} "
+                            f"(known: {', '.join(FIELDS)})", path=path)
+    source = str(item["source"])
+    if source not in known_sources:
+        raise CurationError(f"curation entry {item['id']!r}: unknown source {source!r}", path=path)
+    if kind in ("replace", "split-row") and "printed" not in item:
+        raise CurationError(f"curation entry {item['id']!r} needs 'printed'", path=path)
+    if kind == "replace" and "corrected" not in item:
+        raise CurationError(f"curation entry {item['id']!r} needs 'corrected'", path=path)
+    if kind == "shared-cells" and "last_line" not in item:
+        raise CurationError(f"curation entry {item['id']!r} needs 'last_line'", path=path)
+    return CurationEntry(
+        id=str(item["id"]), source=source, line=int(item["line"]), field=field,
+        reason=str(item["reason"]), kind=kind, printed=str(item.get("printed", "")),
+        corrected=str(item.get("corrected", "")),
+        last_line=int(item["last_line"]) if item.get("last_line") is not None else None,
+        file=path)

@@ -1,0 +1,154 @@
+"""The IRI policy, in one place: every IRI of the graph is minted here.
+
+Base ``https://w3id.org/wsis-kg/``; ontology terms under ``ontology#``,
+individuals under ``id/``, named graphs under ``graph/``. Keys come from the
+documents themselves (action line C2, outcome A, target 9.c), so the IRIs are
+stable across builds and readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace, URIRef
+
+BASE = "https://w3id.org/wsis-kg/"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+
+WSIS = Namespace(BASE + "ontology#")
+ONTOLOGY = URIRef(BASE + "ontology")
+UN_SDG = "http://metadata.un.org/sdg/"
+
+RESOLUTION_BODIES = ("pp", "wtdc", "wtsa", "council", "unga")
+
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _key(value: str, what: str) -> str:
+    if not _KEY.match(value):
+        raise ValueError(f"not a valid {what} key for an IRI: {value!r}")
+    return value
+
+
+def _id(path: str) -> URIRef:
+    return URIRef(ID + path)
+
+
+def action_line(code: str) -> URIRef:
+    return _id(f"action-line/{_key(code, 'action line')}")
+
+
+def action_line_scheme() -> URIRef:
+    return _id("action-line")
+
+
+def outcome(action_line_code: str, key: str) -> URIRef:
+    return _id(f"outcome/{_key(action_line_code, 'action line')}/{_key(key, 'outcome')}")
+
+
+def outcome_document(key: str) -> URIRef:
+    return _id(f"outcome-document/{_key(key, 'outcome document')}")
+
+
+def edition(edition_id: str) -> URIRef:
+    return _id(f"edition/{_key(edition_id, 'edition')}")
+
+
+def entry(edition_id: str, action_line_code: str, key: str) -> URIRef:
+    return _id(f"entry/{_key(edition_id, 'edition')}/{action_line_code}/{_key(key, 'outcome')}")
+
+
+def entry_part(entry_iri: URIRef, kind: str, index: int | str) -> URIRef:
+    """A node owned by one entry: ``…/result/1``, ``…/activity/2``, ``…/timing``."""
+    if kind not in {"result", "activity", "citation", "correction"}:
+        raise ValueError(f"unknown entry part {kind!r}")
+    return URIRef(f"{entry_iri}/{kind}/{index}")
+
+
+def timing(entry_iri: URIRef) -> URIRef:
+    return URIRef(f"{entry_iri}/timing")
+
+
+def year(value: int) -> URIRef:
+    return _id(f"year/{int(value):04d}")
+
+
+def source(source_id: str) -> URIRef:
+    return _id(f"source/{_key(source_id, 'source')}")
+
+
+def sdg_scheme() -> URIRef:
+    return _id("sdg")
+
+
+def sdg_goal(number: int) -> URIRef:
+    if not 1 <= int(number) <= 17:
+        raise ValueError(f"no SDG goal {number}")
+    return _id(f"sdg/goal/{int(number)}")
+
+
+def sdg_target(code: str) -> URIRef:
+    return _id(f"sdg/target/{_key(code, 'SDG target')}")
+
+
+def un_sdg(code: str) -> URIRef:
+    return URIRef(UN_SDG + code)
+
+
+def resolution(body: str, number: str) -> URIRef:
+    if body not in RESOLUTION_BODIES:
+        raise ValueError(f"unknown resolution body {body!r}")
+    return _id(f"resolution/{body}/{_key(number.replace('/', '-'), 'resolution number')}")
+
+
+def issuing_body(body: str) -> URIRef:
+    if body not in RESOLUTION_BODIES:
+        raise ValueError(f"unknown resolution body {body!r}")
+    return _id(f"body/{body}")
+
+
+def strategic_plan(period: str) -> URIRef:
+    return _id(f"strategic-plan/{_key(period, 'plan period')}")
+
+
+def strategic_goal(period: str, number: int) -> URIRef:
+    return _id(f"strategic-plan/{_key(period, 'plan period')}/goal/{int(number)}")
+
+
+def strategic_target(period: str, code: str) -> URIRef:
+    return _id(f"strategic-plan/{_key(period, 'plan period')}/target/{_key(code, 'target')}")
+
+
+def action_plan(plan: str) -> URIRef:
+    return _id(_key(plan, "action plan"))
+
+
+def plan_objective(plan: str, number: int) -> URIRef:
+    return _id(f"{_key(plan, 'action plan')}/objective/{int(number)}")
+
+
+def plan_output(plan: str, code: str) -> URIRef:
+    return _id(f"{_key(plan, 'action plan')}/output/{_key(code, 'output')}")
+
+
+def plan_programme(plan: str, number: int) -> URIRef:
+    return _id(f"{_key(plan, 'action plan')}/programme/{int(number)}")
+
+
+def regional_initiative(code: str) -> URIRef:
+    return _id(f"regional-initiative/{_key(code, 'regional initiative')}")
+
+
+def gca_pillar(number: int) -> URIRef:
+    if not 1 <= int(number) <= 5:
+        raise ValueError(f"no GCA pillar {number}")
+    return _id(f"gca/pillar/{int(number)}")
+
+
+def gca_scheme() -> URIRef:
+    return _id("gca")
+
+
+def named_graph(name: str) -> URIRef:
+    return URIRef(GRAPH + _key(name, "graph"))

@@ -1,0 +1,1 @@
+"""Readers: one module per source layout, each yielding the same records."""
