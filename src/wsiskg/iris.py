@@ -132,6 +132,10 @@ def plan_output(plan: str, code: str) -> URIRef:
     return _id(f"{_key(plan, 'action plan')}/output/{_key(code, 'output')}")
 
 
+def plan_outcome(plan: str, code: str) -> URIRef:
+    return _id(f"{_key(plan, 'action plan')}/outcome/{_key(code, 'plan outcome')}")
+
+
 def plan_programme(plan: str, number: int) -> URIRef:
     return _id(f"{_key(plan, 'action plan')}/programme/{int(number)}")
 

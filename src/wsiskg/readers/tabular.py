@@ -65,7 +65,6 @@ class _Builder:
     lines: list[int] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     page_break: bool = False
-    repeats: list[str] = field(default_factory=list)
 
     def add(self, line_no: int, cells: dict[str, str]) -> None:
         self.lines.append(line_no)
@@ -75,8 +74,9 @@ class _Builder:
             parts = self.fragments.setdefault(column, [])
             if self.page_break and parts and parts[-1][1] == text.strip() and column != "outcome":
                 # a merged cell printed again on the next page
-                self.repeats.append(f"line {line_no}: {column} cell {text.strip()!r} "
-                                    "repeats the previous page's cell; read once")
+                self.corrections.append(Correction(
+                    "rule:page-repeat", column, text.strip(), "",
+                    "a merged cell printed again after a page break is read once", line_no))
                 continue
             parts.append((line_no, text.strip()))
         self.page_break = False
@@ -123,8 +123,6 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
     owner: dict[int, str] = {}
     rows: list[RawRow] = []
     read = TableRead(rows, roles, owner)
-    for fixes in fixes_by_line.values():
-        read.corrections.extend(fixes)
 
     action_line: str | None = None
     columns: list[str] | None = None
@@ -139,7 +137,6 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
         nonlocal current
         if current is not None:
             rows.append(current.build(source_id))
-            read.notes.extend(current.repeats)
             current = None
 
     def start_action_line(code: str) -> None:
@@ -263,6 +260,7 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
         _orphans(pending, path)
     _split_rows(read, curation, source_id, path)
     _share_cells(read, curation, source_id, path)
+    _attach_line_fixes(read, fixes_by_line)
     return read
 
 
@@ -360,3 +358,14 @@ def _split_rows(read: TableRead, curation: Curation, source_id: str, path: Path)
                       cells={**row.cells, "outcome": label.rest}, first_line=row.first_line,
                       last_line=row.last_line, lines=[], corrections=[fix])
         read.rows.insert(read.rows.index(row) + 1, twin)
+
+
+def _attach_line_fixes(read: TableRead, fixes_by_line: dict[int, list[Correction]]) -> None:
+    """Corrections of a line go to the outcome row that holds the line; those of
+    other lines (headers, sections) stay with the edition."""
+    for line_no, fixes in sorted(fixes_by_line.items()):
+        holders = [r for r in read.rows if line_no in r.lines]
+        if holders:
+            holders[0].corrections.extend(fixes)
+        else:
+            read.corrections.extend(fixes)
