@@ -56,8 +56,8 @@ _CONTINUOUS = re.compile(
 def parse_timing(text: str) -> Timing | None:
     """Parse a proposed timing; None for an empty cell.
 
-    A single date ("2015", "Dec. 2012") is a deadline: an interval with an end
-    and no beginning. "Since 2019 (continuous)" and "2012 to date" have a
+    A single date ("2015", "Dec. 2012") is the interval of that year (with its
+    month where printed). "Since 2019 (continuous)" and "2012 to date" have a
     beginning and no end; "Continuous" has neither.
     """
     printed = squash(text)
@@ -75,9 +75,9 @@ def parse_timing(text: str) -> Timing | None:
         month = _MONTHS.get(m.group(1)[:3].lower())
         if month is None:
             raise CellParseError(f"unknown month in timing {printed!r}")
-        return Timing(printed, None, int(m.group(2)), month=month)
+        return Timing(printed, int(m.group(2)), int(m.group(2)), month=month)
     if m := _SINGLE.match(value):
-        return Timing(printed, None, int(m.group(1)))
+        return Timing(printed, int(m.group(1)), int(m.group(1)))
     if _CONTINUOUS.match(value):
         return Timing(printed, None, None, continuous=True)
     raise CellParseError(f"timing not understood: {printed!r}")
@@ -89,14 +89,14 @@ def render_timing(timing: Timing) -> str:
         if timing.begin is not None:
             return f"Since {timing.begin} (continuous)"
         return "Continuous"
-    if timing.begin is not None and timing.end is not None:
-        return f"{timing.begin}-{timing.end}"
-    if timing.end is not None:
+    if timing.begin is not None and timing.begin == timing.end:
         if timing.month is not None:
             name = [k for k, v in _MONTHS.items() if v == timing.month][0].title()
             return f"{name}. {timing.end}"
         return str(timing.end)
-    raise ValueError("a timing needs a bound or to be continuous")
+    if timing.begin is not None and timing.end is not None:
+        return f"{timing.begin}-{timing.end}"
+    raise ValueError("a timing needs both bounds or to be continuous")
 
 
 # ---------------------------------------------------------------------------
@@ -146,19 +146,22 @@ def _code(token: str) -> tuple[int, str | None]:
     return int(m.group(1)), m.group(2) or m.group(3)
 
 
+_PROSE_CODE = re.compile(r"(?<![\w.])(\d{1,2})\.(\d{1,2}|[a-z])(?![\w.])")
+
+
 def parse_sdg_refs(text: str) -> SdgRefs:
     """Parse an SDG linkage cell.
 
-    The cell starts with a list of codes: whole goals ("1, 2, 3", "SDG 8,9"),
-    targets ("1.4, 4.1, 5.b", "5b" for 5.b, "17.8." with a stop). Prose may
-    follow ("9.1: Develop quality ...", "SDG 1 (No poverty), SDG 4 ..."): it is
-    kept as cited text, and the goals and targets it names with "SDG" or
-    "target" are taken too. A code outside the 17 goals and 169 targets is an
-    error; "relevant to all SDGs" is kept as a statement.
+    Each line of the cell may start with a list of codes: whole goals ("1, 2,
+    3", "SDG 8,9"), targets ("1.4, 4.1, 5.b", "5b" for 5.b, "17.8." with a
+    stop). Prose may follow ("9.1: Develop quality ...", "SDG 1 (No poverty),
+    SDG 4 ..."): it is kept as cited text, and the goals and targets it names
+    ("SDG 4", "target 9.c", a target code such as "16.b") are taken too. A
+    code in a list outside the 17 goals and 169 targets is an error;
+    "relevant to all SDGs" is kept as a statement.
     """
     flat = squash(text)
     statements = tuple(m.group(0) for m in _SDG_STATEMENT.finditer(flat))
-    body = _SDG_STATEMENT.sub(" ", flat).strip()
     goals: list[int] = []
     targets: list[str] = []
 
@@ -170,23 +173,34 @@ def parse_sdg_refs(text: str) -> SdgRefs:
         elif code not in targets:
             targets.append(code)
 
-    pos = 0
-    while pos < len(body):
-        m = _LIST_TOKEN.match(body, pos)
-        if not m or m.end() == pos:
-            break
-        if m.group("code"):
-            take(*_code(m.group("code")))
-        pos = m.end()
-    prose = body[pos:].strip()
-    cited: tuple[str, ...] = ()
-    if prose and re.search(r"[A-Za-z]{2}", prose):
-        cited = (flat,)
-        for m in _SDG_MENTION.finditer(prose):
-            for token in re.findall(r"\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?", m.group(1) or m.group(2)):
-                take(*_code(token))
-    elif prose:
-        raise CellParseError(f"SDG reference not understood: {prose!r} in {flat!r}")
+    prose_parts: list[str] = []
+    for raw_line in strip_html(text).split("\n"):
+        line = _SDG_STATEMENT.sub(" ", squash(raw_line)).strip()
+        pos = 0
+        while pos < len(line):
+            m = _LIST_TOKEN.match(line, pos)
+            if not m or m.end() == pos:
+                break
+            if m.group("code"):
+                goal, part = _code(m.group("code"))
+                if goal > 99:   # a year or count opens a prose line
+                    break
+                take(goal, part)
+            pos = m.end()
+        rest = line[pos:].strip()
+        if rest and not re.search(r"[A-Za-z]{2}", rest):
+            raise CellParseError(f"SDG reference not understood: {rest!r} in {flat!r}")
+        if rest:
+            prose_parts.append(rest)
+    prose = " ".join(prose_parts)
+    for m in _SDG_MENTION.finditer(prose):
+        for token in re.findall(r"\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?", m.group(1) or m.group(2)):
+            take(*_code(token))
+    for m in _PROSE_CODE.finditer(prose):
+        code = f"{m.group(1)}.{m.group(2)}"
+        if code in SDG_TARGETS:
+            take(int(m.group(1)), m.group(2))
+    cited = (flat,) if prose else ()
     return SdgRefs(tuple(goals), tuple(targets), cited, statements)
 
 
@@ -199,7 +213,9 @@ def render_sdg_refs(refs: SdgRefs) -> str:
 # Strategic goals, resolutions, plan references, regional initiatives, GCA
 
 _GOALS = re.compile(r"\bGoals?\s+(\d{1,2}(?:\s*(?:&|and|,)\s*\d{1,2})*)", re.IGNORECASE)
-_STRATEGIC_TARGET = re.compile(r"\(\s*Target\s+(\d{1,2}\.\d{1,2})\s*\)", re.IGNORECASE)
+_STRATEGIC_TARGET = re.compile(
+    r"\(\s*Target\s+(\d{1,2}\.\d{1,2})\s*\)|\btarget\s*\(\s*(\d{1,2}\.\d{1,2})\.?\s*\)",
+    re.IGNORECASE)
 
 
 def parse_strategic_goals(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
@@ -214,8 +230,9 @@ def parse_strategic_goals(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
                 goals.append(int(number))
     targets = []
     for m in _STRATEGIC_TARGET.finditer(flat):
-        if m.group(1) not in targets:
-            targets.append(m.group(1))
+        code = m.group(1) or m.group(2)
+        if code not in targets:
+            targets.append(code)
     return tuple(goals), tuple(targets)
 
 
@@ -236,6 +253,8 @@ _BODY_SUFFIX = [
     (re.compile(r"^\s*of\s+the\s+(?:UN|United\s+Nations)\s+General\s+Assembly", re.IGNORECASE),
      "unga"),
 ]
+_BODY_PHRASE = re.compile(r"\b(PP|WTDC|WTSA)\b(?:-\d{2,4})?\s+Resolutions\b(?!\s*\d)",
+                          re.IGNORECASE)
 _BARE = re.compile(r"(?<![A-Za-z])Res(?:olutions?|\.)(?=\s*\d)", re.IGNORECASE)
 _NUMBER = re.compile(
     r"^\s*(\d{1,4}(?:/\d{1,3})?)\s*(\((?:Rev\.?\s*)?([^()]{2,40}?),?\s+((?:19|20)\d\d)\s*\))?")
@@ -296,6 +315,11 @@ def parse_resolutions(text: str) -> tuple[Citation, ...]:
                 if pattern.match(flat[pos:]):
                     group_body = suffix_body
                     break
+        if group_body is None:
+            # "Several WTDC resolutions refer to ... (Res. 37, Res. 40)"
+            before = list(_BODY_PHRASE.finditer(flat[max(0, start - 300): start]))
+            if before:
+                group_body = before[-1].group(1).lower()
         for number, revision, printed in numbers:
             this_body = group_body
             if this_body is None and "/" in number:
