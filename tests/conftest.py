@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,7 @@ def entries_by_key(edition_reports: dict[str, EditionReport]) -> dict[tuple[str,
     return found
 
 
+@functools.cache
 def load_expectations(source_id: str) -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((EXPECTATIONS / f"{source_id}.yaml").read_text(encoding="utf-8"))
 

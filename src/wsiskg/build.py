@@ -127,12 +127,12 @@ def edition_graph(source: Source, report: EditionReport) -> Graph:
 
 def dangling(graph: Graph, described: set[URIRef]) -> list[tuple[URIRef, URIRef, URIRef]]:
     """Links to IRIs under id/ that no graph describes."""
-    found = []
+    found: list[tuple[URIRef, URIRef, URIRef]] = []
     for s, p, o in graph:
         if p == RDF.type or not isinstance(o, URIRef) or not str(o).startswith(iris.ID):
             continue
         if o not in described:
-            found.append((s, p, o))  # type: ignore[arg-type]
+            found.append((URIRef(str(s)), URIRef(str(p)), o))
     return sorted(found)
 
 
@@ -205,13 +205,13 @@ def write_atomically(folder: Path, outputs: dict[str, str]) -> list[Path]:
     temporaries: list[tuple[Path, Path]] = []
     try:
         for name, text in sorted(outputs.items()):
-            handle, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+            handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
             with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
-            temporaries.append((Path(tmp), folder / name))
+            temporaries.append((Path(tmp_name), folder / name))
     except OSError as exc:
-        for tmp, _ in temporaries:
-            tmp.unlink(missing_ok=True)
+        for tmp_path, _ in temporaries:
+            tmp_path.unlink(missing_ok=True)
         raise WsiskgError(f"cannot write the output folder: {exc.strerror}", path=folder,
                           hint="check that the folder is writable") from None
     for tmp, final in temporaries:

@@ -41,8 +41,9 @@ _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 _YEAR = r"(?:19|20)\d\d"
 _RANGE = re.compile(rf"^({_YEAR})\s*(?:-|–|—|to)\s*({_YEAR})$")
-_OPEN_RANGE = re.compile(rf"^(?:since\s+)?({_YEAR})\s*(?:-|–|to)?\s*(?:to date|onwards?|\(?continuous\)?)$",
-                         re.IGNORECASE)
+_OPEN_RANGE = re.compile(
+    rf"^(?:since\s+)?({_YEAR})\s*(?:-|–|to)?\s*(?:to date|onwards?|\(?continuous\)?)$",
+    re.IGNORECASE)
 _MONTH_YEAR = re.compile(
     rf"^((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{{0,6}})\.?\s+({_YEAR})$",
     re.IGNORECASE)
@@ -287,24 +288,25 @@ def parse_resolutions(text: str) -> tuple[Citation, ...]:
     flat = _TEXT_CITATIONS.sub(" ", flat)
     markers: list[tuple[int, int, str | None]] = []
     taken: list[tuple[int, int]] = []
-    for pattern, body in _BODY_PREFIX:
+    for pattern, prefix_body in _BODY_PREFIX:
         for m in pattern.finditer(flat):
-            markers.append((m.start(), m.end(), body))
+            markers.append((m.start(), m.end(), prefix_body))
             taken.append((m.start(), m.end()))
-    for m in _BARE.finditer(flat):
-        if not any(a <= m.start() < b for a, b in taken):
-            markers.append((m.start(), m.end(), None))
+    for bare in _BARE.finditer(flat):
+        if not any(a <= bare.start() < b for a, b in taken):
+            markers.append((bare.start(), bare.end(), None))
     markers.sort()
     for start, end, body in markers:
         pos = end
         numbers: list[tuple[str, str | None, str]] = []
         while True:
-            m = _NUMBER.match(flat, pos) if False else _NUMBER.match(flat[pos:])
-            if not m:
+            found_number = _NUMBER.match(flat[pos:])
+            if not found_number:
                 break
-            numbers.append((m.group(1), _revision(m.group(3), m.group(4)),
-                            m.group(0).strip()))
-            pos += m.end()
+            numbers.append((found_number.group(1),
+                            _revision(found_number.group(3), found_number.group(4)),
+                            found_number.group(0).strip()))
+            pos += found_number.end()
             sep = _SEPARATOR.match(flat[pos:])
             if not sep:
                 break
@@ -351,7 +353,8 @@ def parse_plan_refs(text: str) -> tuple[PlanRef, ...]:
     for m in _BAAP_OBJECTIVE.finditer(flat):
         objective = int(m.group(1))
         if not 1 <= objective <= 4:
-            raise CellParseError(f"the Buenos Aires Action Plan has objectives 1-4, not {objective}")
+            raise CellParseError(
+                f"the Buenos Aires Action Plan has objectives 1-4, not {objective}")
         ref = PlanRef("baap", objective=objective)
         if ref not in refs:
             refs.append(ref)
@@ -459,6 +462,11 @@ _ACTIVITIES_HEADING = re.compile(r"^\s*(?:ITU|TTO|110|ITH)\s+Activities\b[^:]{0,
                                  re.IGNORECASE)
 
 
+_HEADING = re.compile(
+    r"^(Expected\s+Results?\s*:?|(?:ITU|TTO|110)\s+Activities[^:]{0,30}:?)\s*(.*)$",
+    re.IGNORECASE)
+
+
 def split_items(text: str) -> list[str]:
     """Split a cell into list items: bullets, numbers, HTML list items, or
     lines that begin a new sentence; wrapped lines are joined."""
@@ -503,9 +511,9 @@ def parse_results_cell(text: str) -> tuple[list[Item], list[Item]]:
 
     for line in strip_html(text).split("\n"):
         flat = squash(line)
-        head = re.match(r"^(Expected\s+Results?\s*:?|(?:ITU|TTO|110)\s+Activities[^:]{0,30}:?)\s*(.*)$",
-                        flat, re.IGNORECASE)
-        if head and (_RESULTS_HEADING.match(head.group(1)) or _ACTIVITIES_HEADING.match(head.group(1))):
+        head = _HEADING.match(flat)
+        if head and (_RESULTS_HEADING.match(head.group(1))
+                     or _ACTIVITIES_HEADING.match(head.group(1))):
             flush()
             target = results if head.group(1).lower().startswith("expected") else activities
             if head.group(2):

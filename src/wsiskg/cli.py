@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import EXIT_CANNOT_RUN, WsiskgError
+from .errors import WsiskgError
 
 EPILOG = """\b
 Exit codes:

@@ -205,8 +205,8 @@ class GraphBuilder:
             add(node, WSIS.gcaPillar, iris.gca_pillar(pillar))
         for goal in entry.sdgs.goals:
             add(node, WSIS.linkedSDGGoal, iris.sdg_goal(goal))
-        for target in entry.sdgs.targets:
-            add(node, WSIS.linkedSDGTarget, iris.sdg_target(target))
+        for code in entry.sdgs.targets:
+            add(node, WSIS.linkedSDGTarget, iris.sdg_target(code))
         for cited in entry.sdgs.cited_texts:
             add(node, WSIS.sdgCitedText, Literal(cited))
         for statement in entry.sdgs.statements:

@@ -1,0 +1,97 @@
+"""The wsiskg command through click's CliRunner: output and exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from wsiskg import __version__
+from wsiskg.cli import main
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version_and_help() -> None:
+    """Verify -V and -h, and that the help documents the exit codes."""
+    code, out, _ = run("-V")
+    assert code == 0 and __version__ in out
+    code, out, _ = run("-h")
+    assert code == 0 and "Exit codes" in out and "build" in out
+
+
+def test_unknown_option_is_a_usage_error() -> None:
+    """Verify exit code 2 for a usage error."""
+    code, _, err = run("build", "--no-such-option")
+    assert code == 2 and "No such option" in err
+
+
+def test_build_prints_per_edition_counts(project_copy: Callable[[], Path]) -> None:
+    """Verify that build succeeds and reports outcomes, links and corrections per edition."""
+    root = project_copy()
+    code, out, err = run("--root", str(root), "build")
+    assert code == 0, err
+    assert "2019-draft-zero" in out and "outcomes" in out
+    assert "correction [dz-c2-b-timing] C2 B timing: '2020- 20203' -> '2020-2023'" in out
+    assert "built 3 editions, 174 entries" in out
+    assert (root / "data" / "kg" / "wsis.trig").is_file()
+
+
+def test_build_missing_source(project_copy: Callable[[], Path]) -> None:
+    """Verify exit code 3 and a message naming the file when a source is missing."""
+    root = project_copy()
+    (root / "data" / "sources" / "roadmaps-2024-draft.txt").unlink()
+    code, out, err = run("--root", str(root), "build")
+    assert code == 3
+    assert "roadmaps-2024-draft.txt" in err and "missing" in err
+    assert list((root / "data" / "kg").iterdir()) == []
+
+
+def test_build_changed_source(project_copy: Callable[[], Path]) -> None:
+    """Verify exit code 3 and a message with the digest when a source has changed."""
+    root = project_copy()
+    path = root / "data" / "sources" / "roadmaps-2010.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("Goal 1", "Goal 2", 1),
+                    encoding="utf-8")
+    code, _, err = run("--root", str(root), "build")
+    assert code == 3
+    assert "roadmaps-2010.txt" in err and "has changed" in err and "registry" in err
+
+
+def test_build_bad_curation_names_the_file(project_copy: Callable[[], Path]) -> None:
+    """Verify exit code 3 and the curation file named when an entry no longer matches."""
+    root = project_copy()
+    cur = root / "data" / "curation" / "roadmaps-2019-draft-zero.yaml"
+    cur.write_text(cur.read_text(encoding="utf-8").replace('printed: "2020- 20203"',
+                                                           'printed: "2020- 20204"'))
+    code, _, err = run("--root", str(root), "build")
+    assert code == 3
+    assert "roadmaps-2019-draft-zero.yaml" in err and "dz-c2-b-timing" in err
+
+
+def test_stats_counts_triples_and_entities(project_copy: Callable[[], Path]) -> None:
+    """Verify that stats reports triples and entity counts of the built files."""
+    root = project_copy()
+    assert run("--root", str(root), "build", "-q")[0] == 0
+    code, out, _ = run("--root", str(root), "stats")
+    assert code == 0
+    assert "RoadmapEntry" in out and "SDGTarget" in out and "total:" in out
+
+
+def test_stats_without_build(project_copy: Callable[[], Path]) -> None:
+    """Verify exit code 3 with a hint when nothing was built yet."""
+    root = project_copy()
+    code, _, err = run("--root", str(root), "stats")
+    assert code == 3 and "wsiskg build" in err
+
+
+def test_stats_on_malformed_turtle(tmp_path: Path) -> None:
+    """Verify exit code 3 and the file named for unparseable Turtle."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix x: <http://x/> .\nx:a x:b \"unterminated .\n")
+    code, _, err = run("stats", str(bad))
+    assert code == 3 and "bad.ttl" in err and "not valid Turtle" in err
