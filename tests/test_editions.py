@@ -13,7 +13,7 @@ from wsiskg.records import Entry
 
 from .conftest import load_expectations
 
-EDITIONS = ["roadmaps-2010", "roadmaps-2019-draft-zero", "roadmaps-2024-draft"]
+EDITIONS = ["roadmaps-2010", "roadmaps-2019-draft-zero", "roadmaps-2019", "roadmaps-2024-draft"]
 
 
 def _norm(text: str) -> str:

@@ -25,12 +25,13 @@ from .errors import DataError, SourceError, WsiskgError
 from .graph import PREFIXES, GraphBuilder, new_graph
 from .iris import WSIS
 from .paths import Layout
+from .readers.pdfflow import read_pdf_flow
 from .readers.tabular import read_tab_table
 from .records import Correction, Entry
 from .serialize import to_trig, to_turtle
 from .sources import Source, load_registry
 
-READERS = {"tab-table": read_tab_table}
+READERS = {"tab-table": read_tab_table, "pdf-flow": read_pdf_flow}
 
 
 @dataclass

@@ -189,7 +189,7 @@ def parse_sdg_refs(text: str) -> SdgRefs:
                 take(goal, part)
             pos = m.end()
         rest = line[pos:].strip()
-        if rest and not re.search(r"[A-Za-z]{2}", rest):
+        if rest and not re.search(r"[A-Za-z]{2}", rest) and not re.match(r"(?:19|20)\d\d\b", rest):
             raise CellParseError(f"SDG reference not understood: {rest!r} in {flat!r}")
         if rest:
             prose_parts.append(rest)

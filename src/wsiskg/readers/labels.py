@@ -50,6 +50,7 @@ class LabelSequence:
     """The labels accepted so far in one section of one action line."""
 
     previous: str | None = None
+    strict: bool = False        # no misprint reading (a clean print)
     skipped: list[str] = field(default_factory=list)
     skipped_from: str | None = None
 
@@ -76,7 +77,7 @@ class LabelSequence:
         None where the sequence does not allow a new row here."""
         options = self.expected()
         candidates = [printed]
-        if len(printed) == 1:
+        if len(printed) == 1 and not self.strict:
             if printed in _CONFUSABLE:
                 candidates.append(_CONFUSABLE[printed])
             if self.previous is not None and self.previous[0].islower():

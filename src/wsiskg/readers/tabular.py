@@ -355,7 +355,7 @@ def _split_rows(read: TableRead, curation: Curation, source_id: str, path: Path)
         row.corrections.append(fix)
         twin = RawRow(source_id=row.source_id, action_line=row.action_line,
                       section=row.section, key=key, printed_label=label.printed_full,
-                      cells={**row.cells, "outcome": label.rest}, first_line=row.first_line,
+                      cells={**row.cells, "outcome": label.rest}, first_line=entry.line,
                       last_line=row.last_line, lines=[], corrections=[fix])
         read.rows.insert(read.rows.index(row) + 1, twin)
 
