@@ -23,6 +23,7 @@ from .curation import Curation, load_curation
 from .entries import check_unique, parse_row
 from .errors import DataError, SourceError, WsiskgError
 from .graph import PREFIXES, GraphBuilder, new_graph
+from .identity import apply_identity, load_identity
 from .iris import WSIS
 from .paths import Layout
 from .readers.pdfflow import read_pdf_flow
@@ -73,6 +74,7 @@ class BuildResult:
     editions: list[EditionReport]
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    identity: list[str] = field(default_factory=list)
 
 
 def _parse_turtle(path: Path) -> Graph:
@@ -161,14 +163,20 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
         reference, PREFIXES, generated_header("WSIS Roadmaps KG: reference data", []))
     reports: list[EditionReport] = []
     skipped: list[tuple[str, str]] = []
+    editions: list[Source] = []
     for source in sources:
         if source.edition is None:
             skipped.append((source.id, "not a roadmap edition"))
-            continue
-        if source.layout not in READERS:
+        elif source.layout not in READERS:
             skipped.append((source.id, f"no reader for layout {source.layout}"))
-            continue
-        report = read_edition(source, curation)
+        else:
+            editions.append(source)
+    editions = revision_order(editions, layout.registry)
+    reports = [read_edition(source, curation) for source in editions]
+    identity_lines = apply_identity([(r.edition, r.entries) for r in reports],
+                                    load_identity(layout.curation))
+    for source, report in zip(editions, reports, strict=True):
+        assert source.edition is not None
         tick = time.perf_counter()
         graph = edition_graph(source, report)
         own = {s for s in graph.subjects() if isinstance(s, URIRef)}
@@ -181,7 +189,6 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
                                    "citation by a curation entry")
         report.triples = len(graph)
         report.seconds += time.perf_counter() - tick
-        reports.append(report)
         graphs[iris.named_graph(source.edition.id)] = graph
         outputs[f"{source.edition.id}.ttl"] = to_turtle(
             graph, PREFIXES,
@@ -194,7 +201,24 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
     if write:
         written = write_atomically(layout.kg, outputs)
     return BuildResult(written, len(reference), reports, skipped,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, identity_lines)
+
+
+def revision_order(editions: list[Source], registry: Path) -> list[Source]:
+    """Editions in the order of their revision chain (oldest first)."""
+    by_previous = {s.edition.revision_of: s for s in editions if s.edition is not None}
+    ordered: list[Source] = []
+    previous: str | None = None
+    while previous in by_previous:
+        source = by_previous.pop(previous)
+        ordered.append(source)
+        assert source.edition is not None
+        previous = source.edition.id
+    if by_previous:
+        left = ", ".join(s.id for s in by_previous.values())
+        raise SourceError(f"editions outside the revision chain: {left}", path=registry,
+                          hint="each edition's revision_of must name the edition before it")
+    return ordered
 
 
 def write_atomically(folder: Path, outputs: dict[str, str]) -> list[Path]:

@@ -30,6 +30,7 @@ import yaml
 from .errors import CurationError
 from .records import Correction
 
+IDENTITY_FILE = "outcomes.yaml"
 KINDS = ("replace", "shared-cells", "split-row")
 FIELDS = ("label", "outcome", "timing", "goals", "sdgs", "results", "impact", "partners",
           "evidence", "covid", "row", "section", "layout")
@@ -101,6 +102,8 @@ def load_curation(folder: Path, known_sources: set[str]) -> Curation:
     if not folder.is_dir():
         return Curation(entries)
     for path in sorted(folder.glob("*.yaml")):
+        if path.name == IDENTITY_FILE:
+            continue        # outcome identity decisions: see identity.py
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:

@@ -177,7 +177,7 @@ class GraphBuilder:
         add(node, RDFS.label, Literal(f"{entry.edition} {entry.action_line} {entry.key}",
                                       lang="en"))
         add(node, WSIS.edition, iris.edition(entry.edition))
-        add(node, WSIS.addressesOutcome, self.outcome(entry.action_line, entry.key,
+        add(node, WSIS.addressesOutcome, self.outcome(entry.action_line, entry.outcome_key,
                                                       entry.section))
         add(node, WSIS.entryActionLine, iris.action_line(entry.action_line))
         add(node, WSIS.printedLabel, Literal(entry.printed_label))

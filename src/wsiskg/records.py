@@ -125,3 +125,8 @@ class Entry:
     resource_impact: str | None = None
     partners: str | None = None
     corrections: list[Correction] = field(default_factory=list)
+    outcome_key: str = ""      # the WSIS outcome addressed; the label key unless decided
+
+    def __post_init__(self) -> None:
+        if not self.outcome_key:
+            self.outcome_key = self.key

@@ -34,6 +34,8 @@ def render_build(result: BuildResult, *, quiet: bool = False, corrections: bool 
                     target = f" {where}" if where else ""
                     lines.append(f"{report.source}:{place}: correction [{fix.rule}]{target} "
                                  f"{fix.field}: {fix.printed!r} -> {fix.corrected!r}")
+        for line in result.identity:
+            lines.append(f"outcome identity: {line}")
         for source, why in result.skipped:
             lines.append(f"{source}: not read: {why}")
         for path in result.written:

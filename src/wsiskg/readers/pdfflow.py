@@ -50,7 +50,8 @@ _RESULTS_MARK = re.compile(
     r"[-•\uf0b7]\s*\S)")
 _CODE = r"\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?"
 _SDG_LIST = re.compile(rf"^\s*(?:SDGs?\s*)?{_CODE}(?:\s*,\s*{_CODE}|\s+{_CODE})*\s*[,.]?\s*$")
-_GOALS_OPEN = re.compile(r"(?:Objective|Programme|Goals?|Res\.?|Output|Target|Rev\.?|[,(&]|and)\s*$")
+_GOALS_OPEN = re.compile(
+    r"(?:Objective|Programme|Goals?|Res\.?|Output|Target|Rev\.?|[,(&]|and)\s*$")
 _SDG_CITED = re.compile(r"^\s*\d{1,2}\.(?:\d{1,2}|[a-z])\s*:?\s+[A-Za-z]")
 _GOAL_WORDS = re.compile(
     r"^\s*(?:Goals?\b|ITU-[DTR]\s+[Oo]bjective|ITU-D$|ITU\s+Strategic|Buenos\b|Action\s+Plan|Objective\b|\d/Out|Regional\b|"
@@ -87,7 +88,7 @@ class _Row:
 
     def open(self, column: str) -> bool:
         text = self.text_of(column).rstrip()
-        return bool(text) and not text.endswith((".", ";", "!", "?"))
+        return bool(text) and not text.endswith((".", "!", "?"))
 
     def build(self, source_id: str) -> RawRow:
         cells = {c: "\n".join(t for _, t in parts) for c, parts in self.cells.items()}
@@ -118,12 +119,24 @@ def _classify(row: _Row, text: str) -> int:
     stripped = text.strip()
     state = row.state
     if row.restart:
-        # a new page resumes the unfinished columns in order
-        if row.open("outcome") and not _GOAL_WORDS.match(stripped) \
-                and not _SDG_LIST.match(stripped) and not _RESULTS_MARK.match(stripped):
-            return _O
-        state = _G
-    if state == _O and not row.has_timing:
+        # A new page resumes the unfinished columns in order. The outcome
+        # resumes where its text stopped mid-sentence, or after ";" / ":" with
+        # an outcome-like line (~40 characters, or a sub-point "iii. ...");
+        # results lines are longer than outcome lines.
+        outcome = row.text_of("outcome").rstrip()
+        mid_sentence = bool(outcome) and not outcome.rstrip("])'\"").endswith(
+            (".", "!", "?", ";", ":"))
+        after_list = outcome.endswith((";", ":"))
+        outcome_like = (24 < len(stripped) < _LONG) or re.match(r"^[ivx]{1,4}\.\s", stripped)
+        resumes = (mid_sentence and len(stripped) < _LONG) or (after_list and outcome_like)
+        state = _O if resumes else _G
+    outcome_text = row.text_of("outcome").rstrip().rstrip("])'\"")
+    if state == _O and row.has_timing and outcome_text.endswith((".", "!", "?")):
+        state = _G          # the outcome's sentence is complete
+    other = (_GOAL_WORDS.match(stripped) and len(stripped) <= 32) \
+        or _SDG_LIST.match(stripped) or _SDG_CITED.match(stripped) \
+        or _RESULTS_MARK.match(stripped)
+    if state == _O and (not row.has_timing or not other):
         return _O
     if _RESULTS_MARK.match(stripped):
         return _R
@@ -136,9 +149,7 @@ def _classify(row: _Row, text: str) -> int:
         return _G
     if len(stripped) >= _LONG:
         return _R
-    if row.restart and row.open("sdgs") and _S >= state:
-        return _S
-    if row.restart and row.open("sdgs") and not row.open("goals"):
+    if row.restart and row.open("sdgs") and not _GOALS_OPEN.search(row.text_of("goals")):
         return _S
     return max(state, _G)
 
