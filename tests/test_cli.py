@@ -95,3 +95,20 @@ def test_stats_on_malformed_turtle(tmp_path: Path) -> None:
     bad.write_text("@prefix x: <http://x/> .\nx:a x:b \"unterminated .\n")
     code, _, err = run("stats", str(bad))
     assert code == 3 and "bad.ttl" in err and "not valid Turtle" in err
+
+
+def test_lines_shows_where_each_line_went() -> None:
+    """Verify that `lines` lists every line with its role and the outcome holding it."""
+    code, out, _ = run("lines", "roadmaps-2019-draft-zero")
+    assert code == 0
+    rows = out.splitlines()
+    assert len(rows) == 441
+    assert rows[44].split()[:3] == ["45", "outcome", "C2/B"]
+    code, out, _ = run("lines", "roadmaps-2019-draft-zero", "--role", "artefact")
+    assert [r.split()[0] for r in out.splitlines()] == ["171", "207", "305", "376"]
+
+
+def test_lines_unknown_source() -> None:
+    """Verify exit code 3 and the known ids for an unknown source."""
+    code, _, err = run("lines", "roadmaps-1999")
+    assert code == 3 and "roadmaps-2010" in err

@@ -102,6 +102,22 @@ def reference_graph(layout: Layout) -> Graph:
     return graph
 
 
+def line_roles(layout: Layout, source_id: str) -> list[tuple[int, str, str, str]]:
+    """Where each line of a roadmap source went: (line, role, outcome, text)."""
+    sources = {s.id: s for s in load_registry(layout.registry)}
+    if source_id not in sources:
+        raise SourceError(f"unknown source {source_id!r} (known: {', '.join(sorted(sources))})",
+                          path=layout.registry)
+    source = sources[source_id]
+    if source.layout not in READERS:
+        raise SourceError(f"source {source_id!r} is not a roadmap table", path=source.path)
+    curation = load_curation(layout.curation, set(sources))
+    lines = source.read_lines()
+    table = READERS[source.layout](source.id, lines, source.path, curation)
+    return [(n, table.roles.get(n, "?"), table.owner.get(n, ""), text)
+            for n, text in enumerate(lines, 1)]
+
+
 def read_edition(source: Source, curation: Curation) -> EditionReport:
     assert source.edition is not None
     started = time.perf_counter()

@@ -90,5 +90,29 @@ def stats(root: Path | None, paths: tuple[Path, ...]) -> None:
     click.echo(render_stats(result))
 
 
+@main.command(epilog=EPILOG)
+@click.argument("source")
+@click.option("--role", "roles", multiple=True,
+              help="Show only lines of this role (outcome, header, section, footnote, note, "
+                   "artefact, footer, title, front-matter, blank); repeatable.")
+@click.pass_obj
+def lines(root: Path | None, source: str, roles: tuple[str, ...]) -> None:
+    """Show where each line of a roadmap SOURCE went (e.g. roadmaps-2010).
+
+    One line per source line: number, role, the outcome that holds it, text.
+    """
+    from .build import line_roles
+
+    try:
+        rows = line_roles(_layout(root), source)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    for number, role, outcome, text in rows:
+        if roles and role not in roles:
+            continue
+        click.echo(f"{number:>5} {role:<12} {outcome:<14} {text[:100]}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
