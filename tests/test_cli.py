@@ -37,7 +37,7 @@ def test_build_prints_per_edition_counts(project_copy: Callable[[], Path]) -> No
     assert code == 0, err
     assert "2019-draft-zero" in out and "outcomes" in out
     assert "correction [dz-c2-b-timing] C2 B timing: '2020- 20203' -> '2020-2023'" in out
-    assert "built 4 editions, 235 entries" in out
+    assert "built 4 editions, 235 entries, 1 action plan" in out
     assert (root / "data" / "kg" / "wsis.trig").is_file()
 
 

@@ -26,9 +26,10 @@ from .graph import PREFIXES, GraphBuilder, new_graph
 from .identity import apply_identity, load_identity
 from .iris import WSIS
 from .paths import Layout
+from .readers.actionplan import read_action_plan
 from .readers.pdfflow import read_pdf_flow
 from .readers.tabular import read_tab_table
-from .records import Correction, Entry
+from .records import Correction, Entry, PlanRead
 from .serialize import to_trig, to_turtle
 from .sources import Source, load_registry
 
@@ -75,6 +76,29 @@ class BuildResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     identity: list[str] = field(default_factory=list)
+    plans: list[PlanReport] = field(default_factory=list)
+
+
+@dataclass
+class PlanReport:
+    """What the build made of one action plan."""
+
+    source: str
+    read: PlanRead
+    triples: int
+    seconds: float
+
+    def counts(self) -> dict[str, int]:
+        r = self.read
+        return {
+            "objectives": len(r.objectives),
+            "outcomes": len(r.outcomes),
+            "indicators": sum(len(o.indicators) for o in r.outcomes),
+            "outputs": len(r.outputs),
+            "citations": sum(len(o.citations) for o in r.outputs),
+            "sdg_links": sum(len(o.sdgs.goals) + len(o.sdgs.targets) for o in r.outputs),
+            "proposals": len(r.proposals),
+        }
 
 
 def _parse_turtle(path: Path) -> Graph:
@@ -180,8 +204,11 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
     reports: list[EditionReport] = []
     skipped: list[tuple[str, str]] = []
     editions: list[Source] = []
+    plans: list[Source] = []
     for source in sources:
-        if source.edition is None:
+        if source.layout == "action-plan" and source.plan:
+            plans.append(source)
+        elif source.edition is None:
             skipped.append((source.id, "not a roadmap edition"))
         elif source.layout not in READERS:
             skipped.append((source.id, f"no reader for layout {source.layout}"))
@@ -209,15 +236,35 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
         outputs[f"{source.edition.id}.ttl"] = to_turtle(
             graph, PREFIXES,
             generated_header(f"WSIS Roadmaps KG: roadmap edition {source.edition.id}", [source]))
+    plan_reports: list[PlanReport] = []
+    for source in plans:
+        assert source.plan is not None
+        tick = time.perf_counter()
+        read = read_action_plan(source.id, source.read_lines(), source.path, curation)
+        builder = GraphBuilder()
+        builder.action_plan(source.plan, read, source)
+        graph = builder.graph
+        missing = dangling(graph, described | {s for s in graph.subjects()
+                                               if isinstance(s, URIRef)})
+        if missing:
+            s, p, o = missing[0]
+            raise SourceError(f"{len(missing)} link(s) to undescribed IRIs, first: {s} {p} {o}",
+                              path=source.path)
+        graphs[iris.named_graph(source.id)] = graph
+        outputs[f"{source.id}.ttl"] = to_turtle(
+            graph, PREFIXES, generated_header(f"WSIS Roadmaps KG: action plan {source.id}",
+                                              [source]))
+        plan_reports.append(PlanReport(source.id, read, len(graph),
+                                       time.perf_counter() - tick))
     outputs["wsis.trig"] = to_trig(
         graphs, PREFIXES, generated_header(
             "WSIS Roadmaps KG: reference data and every edition, one named graph each",
-            [s for s in sources if s.edition is not None and s.layout in READERS]))
+            [s for s in sources if (s.edition is not None and s.layout in READERS) or s.plan]))
     written: list[Path] = []
     if write:
         written = write_atomically(layout.kg, outputs)
     return BuildResult(written, len(reference), reports, skipped,
-                       time.perf_counter() - started, identity_lines)
+                       time.perf_counter() - started, identity_lines, plan_reports)
 
 
 def revision_order(editions: list[Source], registry: Path) -> list[Source]:

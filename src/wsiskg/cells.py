@@ -565,3 +565,69 @@ def find_mentions(text: str) -> tuple[Citation, ...]:
         if not any(x.body == c.body and x.number == c.number for x in found):
             found.append(c)
     return tuple(found)
+
+
+# ---------------------------------------------------------------------------
+# The Buenos Aires Action Plan's reference paragraphs
+
+_PLAN_MARKER = re.compile(
+    r"\b(PP|WTDC|WTSA)(?:-\d{2})?\s+(Resolutions?|Decisions?|Recommendations?)\b",
+    re.IGNORECASE)
+_PLAN_NUMBER = re.compile(r"^\s*(\d{1,4})\b(\s*\((?:Rev\.?\s*)?([^()]{2,40}?),?\s+"
+                          r"((?:19|20)\d\d)\s*\))?")
+_PLAN_STATEMENT = re.compile(r"\ball\s+(?:the\s+)?(?:PP|WTDC|WTSA)\s+"
+                             r"(?:Resolutions|Recommendations|Decisions)\b", re.IGNORECASE)
+_KINDS = {"resolution": "resolution", "decision": "decision", "recommendation": "recommendation"}
+
+
+def parse_plan_resolutions(text: str) -> tuple[tuple[Citation, ...], tuple[str, ...]]:
+    """The resolutions paragraph of an action-plan output: "PP Decisions 5, 13,
+    PP Resolutions 25, 71 ... and all WTDC Resolutions", "WTDC Resolutions 9 and
+    10", "WTDC Recommendation 5". A statement that names no number ("all WTDC
+    Resolutions") is kept as a statement, never expanded."""
+    flat = squash(text)
+    statements = tuple(dict.fromkeys(m.group(0) for m in _PLAN_STATEMENT.finditer(flat)))
+    found: list[Citation] = []
+    for marker in _PLAN_MARKER.finditer(flat):
+        if flat[max(0, marker.start() - 4): marker.start()].lower().endswith("all "):
+            continue
+        body = marker.group(1).lower()
+        kind = _KINDS[marker.group(2).lower().rstrip("s")]
+        pos = marker.end()
+        while True:
+            number = _PLAN_NUMBER.match(flat[pos:])
+            if not number:
+                break
+            citation = Citation(printed=f"{marker.group(0)} {number.group(1)}", body=body,
+                                number=number.group(1),
+                                revision=_revision(number.group(3), number.group(4)), kind=kind)
+            if not any((c.body, c.number, c.kind) == (body, citation.number, kind)
+                       for c in found):
+                found.append(citation)
+            pos += number.end()
+            sep = _SEPARATOR.match(flat[pos:])
+            if not sep:
+                break
+            pos += sep.end()
+    return tuple(found), statements
+
+
+def parse_action_lines(text: str) -> tuple[str, ...]:
+    """WSIS action lines named in prose: "WSIS Action Lines C1 and C11"."""
+    found: list[str] = []
+    for m in re.finditer(r"\bC\s?(\d{1,2})\b", squash(text)):
+        number = int(m.group(1))
+        if not 1 <= number <= 11:
+            raise CellParseError(f"unknown WSIS action line C{number} (they are C1-C11)")
+        if f"C{number}" not in found:
+            found.append(f"C{number}")
+    return tuple(found)
+
+
+def sdg_list_of(text: str) -> str:
+    """The SDG list of a sentence "... will contribute to ... the following UN SDGs: ..."."""
+    flat = squash(text)
+    m = re.search(r"\bSDGs?\s*:\s*(.*)$", flat)
+    body = m.group(1) if m else flat
+    # "1, 3, (target 3.d), 5" and "17 (targets 17.3, 17.16 and 17.17)." are code lists
+    return body.rstrip(" .")

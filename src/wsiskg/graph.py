@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Namespace
 
 from . import iris
 from .iris import WSIS
-from .records import Citation, Correction, Entry, Item, PlanRef, Timing
+from .records import Citation, Correction, Entry, Item, PlanRead, PlanRef, Timing
 from .sources import EditionInfo, Source
 
 TIME = Namespace("http://www.w3.org/2006/time#")
@@ -111,14 +111,15 @@ class GraphBuilder:
         self.add(node, TIME.inXSDgYear, Literal(f"{value:04d}", datatype=XSD.gYear))
         return node
 
-    def resolution(self, body: str, number: str) -> URIRef:
-        node = iris.resolution(body, number)
+    def resolution(self, body: str, number: str, kind: str = "resolution") -> URIRef:
+        node = iris.resolution(body, number, kind)
         printed_number = number.replace("-", "/") if body == "unga" else number
         self.add(node, RDF.type, WSIS.Resolution)
         self.add(node, WSIS.issuingBody, iris.issuing_body(body))
         self.add(node, WSIS.resolutionNumber, Literal(printed_number))
+        self.add(node, WSIS.resolutionKind, Literal(kind))
         self.add(node, RDFS.label,
-                 Literal(f"{BODY_NAMES[body]} Resolution {printed_number}", lang="en"))
+                 Literal(f"{BODY_NAMES[body]} {kind.title()} {printed_number}", lang="en"))
         return node
 
     def plan_ref(self, ref: PlanRef) -> list[tuple[URIRef, URIRef]]:
@@ -195,7 +196,8 @@ class GraphBuilder:
         self._citations(node, goals.citations)
         for mention in entry.mentions:
             if mention.body and mention.number:
-                add(node, WSIS.mentionsResolution, self.resolution(mention.body, mention.number))
+                add(node, WSIS.mentionsResolution,
+                    self.resolution(mention.body, mention.number, mention.kind))
         for ref in goals.plan_refs:
             for prop, target in self.plan_ref(ref):
                 add(node, prop, target)
@@ -241,7 +243,7 @@ class GraphBuilder:
             self.add(node, WSIS.citedText, Literal(citation.printed))
             self.add(node, WSIS.position, Literal(index))
             if citation.body and citation.number:
-                resolution = self.resolution(citation.body, citation.number)
+                resolution = self.resolution(citation.body, citation.number, citation.kind)
                 self.add(node, WSIS.citedResolution, resolution)
                 self.add(entry_node, WSIS.citesResolution, resolution)
                 if citation.revision:
@@ -275,3 +277,87 @@ class GraphBuilder:
             self.add(node, WSIS.reason, Literal(fix.reason))
             if fix.line is not None:
                 self.add(node, WSIS.sourceLineStart, Literal(fix.line))
+
+    # -- action plans ----------------------------------------------------------
+
+    def action_plan(self, plan: str, read: PlanRead, source: Source) -> None:
+        """The objectives, outcomes, indicators, outputs and amendment proposals."""
+        add = self.add
+        plan_node = iris.action_plan(plan)
+        source_node = self.source(source)
+        add(plan_node, PROV.wasDerivedFrom, source_node)
+        outcome_nodes: dict[str, URIRef] = {}
+        for number, (title, description, line) in sorted(read.objectives.items()):
+            node = iris.plan_objective(plan, number)
+            add(node, RDF.type, WSIS.Objective)
+            add(node, WSIS.actionPlan, plan_node)
+            add(node, WSIS.number, Literal(str(number)))
+            add(node, RDFS.label, Literal(f"{plan.upper()} Objective {number}", lang="en"))
+            add(node, DCTERMS.title, Literal(title, lang="en"))
+            add(node, DCTERMS.description, Literal(description, lang="en"))
+            add(node, WSIS.sourceLineStart, Literal(line))
+            add(node, PROV.wasDerivedFrom, source_node)
+        for outcome in read.outcomes:
+            node = iris.plan_outcome(plan, outcome.number)
+            outcome_nodes[outcome.number] = node
+            add(node, RDF.type, WSIS.PlanOutcome)
+            add(node, WSIS.objective, iris.plan_objective(plan, outcome.objective))
+            add(node, WSIS.number, Literal(outcome.number))
+            add(node, RDFS.label, Literal(f"{plan.upper()} Outcome {outcome.number}", lang="en"))
+            add(node, DCTERMS.title, Literal(outcome.title, lang="en"))
+            add(node, WSIS.sourceLineStart, Literal(outcome.first_line))
+            for index, text in enumerate(outcome.indicators, 1):
+                indicator = iris.entry_part(node, "indicator", index)
+                add(node, WSIS.hasIndicator, indicator)
+                add(indicator, RDF.type, WSIS.PerformanceIndicator)
+                add(indicator, WSIS.text, Literal(text))
+                add(indicator, WSIS.position, Literal(index))
+        for output in read.outputs:
+            node = iris.plan_output(plan, output.number)
+            objective = iris.plan_objective(plan, output.objective)
+            add(node, RDF.type, WSIS.Output)
+            add(node, WSIS.objective, objective)
+            add(objective, WSIS.hasOutput, node)
+            add(node, WSIS.number, Literal(output.number))
+            add(node, RDFS.label, Literal(f"{plan.upper()} Output {output.number}", lang="en"))
+            add(node, DCTERMS.title, Literal(output.title, lang="en"))
+            if output.heading:
+                add(node, SKOS.altLabel, Literal(output.heading, lang="en"))
+            add(node, PROV.wasDerivedFrom, source_node)
+            add(node, WSIS.sourceLineStart, Literal(output.first_line))
+            add(node, WSIS.sourceLineEnd, Literal(output.last_line))
+            if output.outcome:
+                add(node, WSIS.contributesTo, outcome_nodes[output.outcome])
+            for name in output.programmes:
+                programme = iris.plan_programme(plan, name)
+                add(programme, RDF.type, WSIS.Programme)
+                add(programme, WSIS.actionPlan, plan_node)
+                add(programme, RDFS.label, Literal(name, lang="en"))
+                add(node, WSIS.programme, programme)
+            self._citations(node, output.citations)
+            for statement in output.resolution_statements:
+                add(node, WSIS.resolutionStatement, Literal(statement))
+            for code in output.action_lines:
+                add(node, WSIS.supportsActionLine, iris.action_line(code))
+            for goal in output.sdgs.goals:
+                add(node, WSIS.linkedSDGGoal, iris.sdg_goal(goal))
+            for code in output.sdgs.targets:
+                add(node, WSIS.linkedSDGTarget, iris.sdg_target(code))
+            for statement in output.sdgs.statements:
+                add(node, WSIS.sdgStatement, Literal(statement))
+        for proposal in read.proposals:
+            node = iris.plan_proposal(plan, proposal.number)
+            add(node, RDF.type, WSIS.AmendmentProposal)
+            add(node, RDFS.label, Literal(f"amendment proposal {proposal.number} to "
+                                          f"Output {proposal.output}", lang="en"))
+            add(node, WSIS.amendsOutput, iris.plan_output(plan, proposal.output))
+            add(node, WSIS.amendedHeading, Literal(proposal.heading))
+            add(node, WSIS.text, Literal(proposal.summary))
+            add(node, WSIS.number, Literal(str(proposal.number)))
+            add(node, WSIS.sourceLineStart, Literal(proposal.line))
+            add(node, PROV.wasDerivedFrom, source_node)
+            if proposal.text:
+                add(node, WSIS.proposedText, Literal("\n".join(t for _, t in proposal.text)))
+                add(node, WSIS.proposedTextLineStart, Literal(proposal.text[0][0]))
+                add(node, WSIS.proposedTextLineEnd, Literal(proposal.text[-1][0]))
+        self._corrections(plan_node, read.corrections)

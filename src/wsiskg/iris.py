@@ -59,11 +59,11 @@ def entry(edition_id: str, action_line_code: str, key: str) -> URIRef:
     return _id(f"entry/{_key(edition_id, 'edition')}/{action_line_code}/{_key(key, 'outcome')}")
 
 
-def entry_part(entry_iri: URIRef, kind: str, index: int | str) -> URIRef:
-    """A node owned by one entry: ``…/result/1``, ``…/activity/2``, ``…/timing``."""
-    if kind not in {"result", "activity", "citation", "correction"}:
-        raise ValueError(f"unknown entry part {kind!r}")
-    return URIRef(f"{entry_iri}/{kind}/{index}")
+def entry_part(owner_iri: URIRef, kind: str, index: int | str) -> URIRef:
+    """A node owned by one entry or output: ``…/result/1``, ``…/citation/2``."""
+    if kind not in {"result", "activity", "citation", "correction", "indicator"}:
+        raise ValueError(f"unknown part {kind!r}")
+    return URIRef(f"{owner_iri}/{kind}/{index}")
 
 
 def timing(entry_iri: URIRef) -> URIRef:
@@ -96,10 +96,17 @@ def un_sdg(code: str) -> URIRef:
     return URIRef(UN_SDG + code)
 
 
-def resolution(body: str, number: str) -> URIRef:
+RESOLUTION_KINDS = ("resolution", "decision", "recommendation")
+
+
+def resolution(body: str, number: str, kind: str = "resolution") -> URIRef:
+    """``id/resolution/pp/130``; decisions and recommendations likewise under
+    ``id/decision/…`` and ``id/recommendation/…``."""
     if body not in RESOLUTION_BODIES:
         raise ValueError(f"unknown resolution body {body!r}")
-    return _id(f"resolution/{body}/{_key(number.replace('/', '-'), 'resolution number')}")
+    if kind not in RESOLUTION_KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    return _id(f"{kind}/{body}/{_key(number.replace('/', '-'), 'resolution number')}")
 
 
 def issuing_body(body: str) -> URIRef:
@@ -136,8 +143,17 @@ def plan_outcome(plan: str, code: str) -> URIRef:
     return _id(f"{_key(plan, 'action plan')}/outcome/{_key(code, 'plan outcome')}")
 
 
-def plan_programme(plan: str, number: int) -> URIRef:
-    return _id(f"{_key(plan, 'action plan')}/programme/{int(number)}")
+def plan_programme(plan: str, number: int | str) -> URIRef:
+    """``id/dap/programme/3``; a named programme by its name in kebab-case:
+    ``id/baap/programme/cybersecurity``."""
+    if isinstance(number, int):
+        return _id(f"{_key(plan, 'action plan')}/programme/{number}")
+    slug = re.sub(r"[^a-z0-9]+", "-", number.lower()).strip("-")
+    return _id(f"{_key(plan, 'action plan')}/programme/{_key(slug, 'programme')}")
+
+
+def plan_proposal(plan: str, number: int) -> URIRef:
+    return _id(f"{_key(plan, 'action plan')}/proposal/{int(number)}")
 
 
 def regional_initiative(code: str) -> URIRef:

@@ -36,6 +36,7 @@ class Citation:
     body: str | None = None
     number: str | None = None
     revision: str | None = None
+    kind: str = "resolution"    # resolution | decision | recommendation
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,53 @@ class Entry:
     def __post_init__(self) -> None:
         if not self.outcome_key:
             self.outcome_key = self.key
+
+
+# -- action plans ------------------------------------------------------------
+
+@dataclass
+class PlanOutcomeRecord:
+    objective: int
+    number: str
+    title: str
+    first_line: int
+    indicators: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PlanOutputRecord:
+    objective: int
+    number: str
+    title: str                 # as the objective's table lists it
+    first_line: int            # the "Output N.M" heading
+    last_line: int = 0
+    heading: str = ""          # the title under the section heading
+    programmes: list[str] = field(default_factory=list)
+    outcome: str | None = None
+    citations: tuple[Citation, ...] = ()
+    resolution_statements: tuple[str, ...] = ()
+    action_lines: tuple[str, ...] = ()
+    sdgs: SdgRefs = field(default_factory=SdgRefs)
+    reference_lines: tuple[int, int] = (0, 0)
+    reference_text: str = ""
+
+
+@dataclass
+class ProposalRecord:
+    number: int
+    output: str
+    heading: str
+    summary: str
+    line: int
+    text: list[tuple[int, str]] = field(default_factory=list)
+    heading_line: int | None = None
+
+
+@dataclass
+class PlanRead:
+    objectives: dict[int, tuple[str, str, int]]          # number -> (title, description, line)
+    outcomes: list[PlanOutcomeRecord]
+    outputs: list[PlanOutputRecord]
+    proposals: list[ProposalRecord]
+    roles: dict[int, str]
+    corrections: list[Correction] = field(default_factory=list)

@@ -34,13 +34,18 @@ def render_build(result: BuildResult, *, quiet: bool = False, corrections: bool 
                     target = f" {where}" if where else ""
                     lines.append(f"{report.source}:{place}: correction [{fix.rule}]{target} "
                                  f"{fix.field}: {fix.printed!r} -> {fix.corrected!r}")
+        for plan in result.plans:
+            counts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in plan.counts().items())
+            lines.append(f"{plan.source}: {counts}, {plan.triples} triples, "
+                         f"{plan.seconds:.3f} s")
         for line in result.identity:
             lines.append(f"outcome identity: {line}")
         for source, why in result.skipped:
             lines.append(f"{source}: not read: {why}")
         for path in result.written:
             lines.append(f"wrote {path}")
-    lines.append(f"built {len(result.editions)} editions, {total} entries in "
+    plans = f", {len(result.plans)} action plan" if result.plans else ""
+    lines.append(f"built {len(result.editions)} editions, {total} entries{plans} in "
                  f"{result.seconds:.2f} s")
     return "\n".join(lines)
 

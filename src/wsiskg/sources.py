@@ -42,6 +42,7 @@ class Source:
     layout: str
     sha256: str
     edition: EditionInfo | None
+    plan: str | None = None     # the action plan a source of layout action-plan carries
 
     def digest(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
@@ -120,7 +121,8 @@ def _source(item: Any, folder: Path, registry: Path) -> Source:
                 revision_of=str(e["revision_of"]) if e.get("revision_of") else None)
         return Source(id=str(item["id"]), path=folder / str(item["file"]),
                       title=str(item["title"]), date=str(item["date"]), layout=layout,
-                      sha256=str(item["sha256"]).lower(), edition=edition)
+                      sha256=str(item["sha256"]).lower(), edition=edition,
+                      plan=str(item["plan"]) if item.get("plan") else None)
     except (KeyError, TypeError) as exc:
         raise SourceError(f"registry entry is incomplete ({exc}): {item!r}",
                           path=registry) from None
