@@ -114,7 +114,8 @@ SDG_TARGETS: frozenset[str] = frozenset(
     [f"{g}.{n}" for g, (count, _) in SDG_TARGET_SHAPE.items() for n in range(1, count + 1)]
     + [f"{g}.{letter}" for g, (_, letters) in SDG_TARGET_SHAPE.items() for letter in letters])
 
-_SDG_STATEMENT = re.compile(r"(?:relevant|applicable) to all (?:the )?SDGs|all (?:the )?SDGs",
+# the clause that says "all SDGs", from the start of its sentence
+_SDG_STATEMENT = re.compile(r"(?:^|(?<=[.;]\s))[^.;]*?\ball\s+(?:the\s+)?SDGs\b",
                             re.IGNORECASE)
 # a token of a leading code list: 9, 9.c, 5b, 17.8. (trailing stop), or a filler
 _LIST_TOKEN = re.compile(
@@ -259,7 +260,7 @@ _BODY_PHRASE = re.compile(r"\b(PP|WTDC|WTSA)\b(?:-\d{2,4})?\s+Resolutions\b(?!\s
 _BARE = re.compile(r"(?<![A-Za-z])Res(?:olutions?|\.)(?=\s*\d)", re.IGNORECASE)
 _NUMBER = re.compile(
     r"^\s*(\d{1,4}(?:/\d{1,3})?)\s*(\((?:Rev\.?\s*)?([^()]{2,40}?),?\s+((?:19|20)\d\d)\s*\))?")
-_SEPARATOR = re.compile(r"^\s*(?:,|and\b|&)\s*")
+_SEPARATOR = re.compile(r"^\s*(?:,\s*(?:and\b)?|and\b|&)\s*")
 _TEXT_CITATIONS = re.compile(
     r"\b(?:Kigali|Buenos Aires|Dubai|Busan|Bucharest)\s+Resolution\s*\((?:19|20)\d\d\)"
     r"|\bITRs\s*\(Rev\.[^)]{0,30}\)", re.IGNORECASE)
@@ -577,6 +578,8 @@ _PLAN_NUMBER = re.compile(r"^\s*(\d{1,4})\b(\s*\((?:Rev\.?\s*)?([^()]{2,40}?),?\
                           r"((?:19|20)\d\d)\s*\))?")
 _PLAN_STATEMENT = re.compile(r"\ball\s+(?:the\s+)?(?:PP|WTDC|WTSA)\s+"
                              r"(?:Resolutions|Recommendations|Decisions)\b", re.IGNORECASE)
+_ITU_D_RECOMMENDATIONS = re.compile(
+    r"\bRecommendations?\s+ITU-D\s+\d{1,3}(?:\s*(?:,|and)\s*ITU-D\s+\d{1,3})*")
 _KINDS = {"resolution": "resolution", "decision": "decision", "recommendation": "recommendation"}
 
 
@@ -588,6 +591,10 @@ def parse_plan_resolutions(text: str) -> tuple[tuple[Citation, ...], tuple[str, 
     flat = squash(text)
     statements = tuple(dict.fromkeys(m.group(0) for m in _PLAN_STATEMENT.finditer(flat)))
     found: list[Citation] = []
+    for group in _ITU_D_RECOMMENDATIONS.finditer(flat):
+        for number in re.findall(r"ITU-D\s+(\d{1,3})", group.group(0)):
+            found.append(Citation(printed=f"Recommendation ITU-D {number}", body="wtdc",
+                                  number=number, kind="recommendation"))
     for marker in _PLAN_MARKER.finditer(flat):
         if flat[max(0, marker.start() - 4): marker.start()].lower().endswith("all "):
             continue
@@ -612,16 +619,25 @@ def parse_plan_resolutions(text: str) -> tuple[tuple[Citation, ...], tuple[str, 
     return tuple(found), statements
 
 
-def parse_action_lines(text: str) -> tuple[str, ...]:
-    """WSIS action lines named in prose: "WSIS Action Lines C1 and C11"."""
+_ACTION_LINE_STATEMENT = re.compile(
+    r"(?:^|(?<=[.;]\s))[^.;]*?\ball\s+(?:the\s+)?WSIS\s+Action\s+Lines\b"
+    r"(?:\s+of\s+the\s+Geneva\s+Plan\s+of\s+Action)?", re.IGNORECASE)
+
+
+def parse_action_lines(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """WSIS action lines named in prose ("WSIS Action Lines C1 and C11"), and
+    statements that name none ("... relevant to ... all WSIS Action Lines"),
+    kept as printed."""
+    flat = squash(text)
+    statements = tuple(m.group(0).strip() for m in _ACTION_LINE_STATEMENT.finditer(flat))
     found: list[str] = []
-    for m in re.finditer(r"\bC\s?(\d{1,2})\b", squash(text)):
+    for m in re.finditer(r"\bC\s?(\d{1,2})\b", flat):
         number = int(m.group(1))
         if not 1 <= number <= 11:
             raise CellParseError(f"unknown WSIS action line C{number} (they are C1-C11)")
         if f"C{number}" not in found:
             found.append(f"C{number}")
-    return tuple(found)
+    return tuple(found), statements
 
 
 def sdg_list_of(text: str) -> str:

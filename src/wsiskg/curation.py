@@ -10,6 +10,9 @@ concerns and a reason:
 * ``shared-cells``: the outcome rows whose labels are printed on lines
   ``line``..``last_line`` are one table row holding several outcomes; their
   cells other than the outcome text belong to every one of them.
+* ``proposal-text`` (with ``proposal``): the text an amendment proposal
+  inserts, which the converted document prints without change marks: on
+  that line, from the printed words on.
 * ``split-row``: two outcomes printed in one row: the outcome cell of the
   row read at ``line`` is split where the printed text (the second
   outcome's label and first words) begins; both entries share the row's
@@ -31,9 +34,9 @@ from .errors import CurationError
 from .records import Correction
 
 IDENTITY_FILE = "outcomes.yaml"
-KINDS = ("replace", "shared-cells", "split-row")
+KINDS = ("replace", "shared-cells", "split-row", "proposal-text")
 FIELDS = ("label", "outcome", "timing", "goals", "sdgs", "results", "impact", "partners",
-          "evidence", "covid", "row", "section", "layout")
+          "evidence", "covid", "row", "section", "layout", "proposal", "references")
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class CurationEntry:
     printed: str = ""
     corrected: str = ""
     last_line: int | None = None
+    proposal: int | None = None
     file: Path | None = None
 
     def correction(self) -> Correction:
@@ -92,6 +96,9 @@ class Curation:
 
     def shared_cell_groups(self, source_id: str) -> list[CurationEntry]:
         return [e for e in self.for_source(source_id) if e.kind == "shared-cells"]
+
+    def proposal_texts(self, source_id: str) -> list[CurationEntry]:
+        return [e for e in self.for_source(source_id) if e.kind == "proposal-text"]
 
     def row_splits(self, source_id: str) -> list[CurationEntry]:
         return [e for e in self.for_source(source_id) if e.kind == "split-row"]
@@ -140,7 +147,9 @@ def _entry(item: Any, path: Path, known_sources: set[str]) -> CurationEntry:
     source = str(item["source"])
     if source not in known_sources:
         raise CurationError(f"curation entry {item['id']!r}: unknown source {source!r}", path=path)
-    if kind in ("replace", "split-row") and "printed" not in item:
+    if kind == "proposal-text" and "proposal" not in item:
+        raise CurationError(f"curation entry {item['id']!r} needs 'proposal'", path=path)
+    if kind in ("replace", "split-row", "proposal-text") and "printed" not in item:
         raise CurationError(f"curation entry {item['id']!r} needs 'printed'", path=path)
     if kind == "replace" and "corrected" not in item:
         raise CurationError(f"curation entry {item['id']!r} needs 'corrected'", path=path)
@@ -151,4 +160,5 @@ def _entry(item: Any, path: Path, known_sources: set[str]) -> CurationEntry:
         reason=str(item["reason"]), kind=kind, printed=str(item.get("printed", "")),
         corrected=str(item.get("corrected", "")),
         last_line=int(item["last_line"]) if item.get("last_line") is not None else None,
+        proposal=int(item["proposal"]) if item.get("proposal") is not None else None,
         file=path)

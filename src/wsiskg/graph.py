@@ -339,6 +339,8 @@ class GraphBuilder:
                 add(node, WSIS.resolutionStatement, Literal(statement))
             for code in output.action_lines:
                 add(node, WSIS.supportsActionLine, iris.action_line(code))
+            for statement in output.action_line_statements:
+                add(node, WSIS.actionLineStatement, Literal(statement))
             for goal in output.sdgs.goals:
                 add(node, WSIS.linkedSDGGoal, iris.sdg_goal(goal))
             for code in output.sdgs.targets:

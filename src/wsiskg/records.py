@@ -157,6 +157,7 @@ class PlanOutputRecord:
     citations: tuple[Citation, ...] = ()
     resolution_statements: tuple[str, ...] = ()
     action_lines: tuple[str, ...] = ()
+    action_line_statements: tuple[str, ...] = ()
     sdgs: SdgRefs = field(default_factory=SdgRefs)
     reference_lines: tuple[int, int] = (0, 0)
     reference_text: str = ""

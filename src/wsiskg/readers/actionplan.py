@@ -36,8 +36,8 @@ _REF_ACTION_LINES = re.compile(r"^\s*WSIS\s+action\s+lines\s*$", re.IGNORECASE)
 _REF_SDGS = re.compile(r"^\s*Sustainable\s+Development\s+Goals\s+and\s+Targets\s*$",
                        re.IGNORECASE)
 _CONTRIBUTES = re.compile(r"contribute\s+to\s+the\s+achievement\s+of\s+Outcome\s+(\d)\.(\d)")
-_TABLE_HEADS = {"Outcomes", "Performance Indicators", "Outputs", "(Products and services)",
-                "(Product and services)"}
+_TABLE_HEAD = re.compile(r"^(?:Outcomes?|Performance\s+Indicators?|Outputs?|"
+                         r"\(Products?\s+and\s+services\))$")
 
 
 def read_action_plan(source_id: str, lines: list[str], path: Path,
@@ -108,7 +108,7 @@ def read_action_plan(source_id: str, lines: list[str], path: Path,
             continue
         if in_table and objective is not None:
             roles[n] = "table"
-            if stripped in _TABLE_HEADS:
+            if _TABLE_HEAD.match(stripped):
                 continue
             listing = _TABLE_OUTPUT.match(stripped)
             if listing:
@@ -159,8 +159,30 @@ def read_action_plan(source_id: str, lines: list[str], path: Path,
                 ref_parts.setdefault(ref_kind, []).append(stripped)
             output.reference_lines = (ref_first, n)
     close_output(len(lines))
+    _proposal_texts(read, curation, source_id, lines, path)
     _check(read, path)
     return read
+
+
+def _proposal_texts(read: PlanRead, curation: Curation, source_id: str, lines: list[str],
+                    path: Path) -> None:
+    """Attach the text each proposal inserts, as recorded in curation."""
+    proposals = {p.number: p for p in read.proposals}
+    for entry in curation.proposal_texts(source_id):
+        assert entry.proposal is not None
+        if entry.proposal not in proposals:
+            raise SourceError(f"curation entry {entry.id!r}: no proposal {entry.proposal}",
+                              path=path, line=entry.line)
+        text = lines[entry.line - 1] if 1 <= entry.line <= len(lines) else ""
+        if text.count(entry.printed) != 1:
+            raise SourceError(f"curation entry {entry.id!r} no longer matches: "
+                              f"{entry.printed!r} is not printed once on line {entry.line}",
+                              path=path, line=entry.line)
+        inserted = text[text.index(entry.printed):].strip()
+        proposals[entry.proposal].text.append((entry.line, inserted))
+        read.corrections.append(entry.correction())
+    for proposal in read.proposals:
+        proposal.text.sort()
 
 
 def _next_content(lines: list[str], after: int) -> int:
@@ -184,7 +206,8 @@ def _finish_references(output: PlanOutputRecord, parts: dict[str, list[str]], fi
     try:
         output.citations, output.resolution_statements = cells.parse_plan_resolutions(
             resolutions)
-        output.action_lines = cells.parse_action_lines(action_lines)
+        output.action_lines, output.action_line_statements = cells.parse_action_lines(
+            action_lines)
         output.sdgs = cells.parse_sdg_refs(cells.sdg_list_of(sdg_text))
     except CellParseError as exc:
         raise SourceError(f"{where}: {exc.message}", path=path, line=first) from None
