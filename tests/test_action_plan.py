@@ -204,3 +204,13 @@ def test_bridge_query_has_a_header() -> None:
     assert text.startswith("#+ summary:")
     assert "#+ description:" in text and "PREFIX wsis:" in text
     assert Path(ROOT / "queries" / "action-plan-bridge.rq").stat().st_size > 0
+
+
+def test_every_line_has_a_role(plan: PlanRead, sources: dict[str, Source]) -> None:
+    """Verify that every line of the document is accounted for (contribution, proposal,
+    objective, table, output, references, plan text, footnote or blank)."""
+    lines = sources["baap-2018-2021"].read_lines()
+    assert set(plan.roles) == set(range(1, len(lines) + 1))
+    assert set(plan.roles.values()) <= {"contribution", "proposal", "objective", "table",
+                                        "table-note", "output", "references", "plan-text",
+                                        "footnote", "blank"}
