@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+
 from .build import BuildResult
 from .stats import FileStats
+from .validate import ValidationReport, ValidationResult
 
 
 def render_build(result: BuildResult, *, quiet: bool = False, corrections: bool = True) -> str:
@@ -58,3 +64,83 @@ def render_stats(files: list[FileStats]) -> str:
             lines.append(f"  {name:<24}{count:>7}")
     lines.append(f"total: {sum(f.triples for f in files)} triples in {len(files)} files")
     return "\n".join(lines)
+
+
+def _short(iri: str) -> str:
+    for prefix, namespace in (("wsis:", "https://w3id.org/wsis-kg/ontology#"),
+                              ("id:", "https://w3id.org/wsis-kg/id/"),
+                              ("shapes:", "https://w3id.org/wsis-kg/shapes#"),
+                              ("skos:", "http://www.w3.org/2004/02/skos/core#"),
+                              ("sh:", "http://www.w3.org/ns/shacl#")):
+        if iri.startswith(namespace):
+            return prefix + iri[len(namespace):]
+    return iri
+
+
+def render_validation(report: ValidationReport, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({
+            "conforms": report.conforms,
+            "inference": report.inference,
+            "triples": report.triples,
+            "violations": report.count("Violation"),
+            "warnings": report.count("Warning"),
+            "results": [{
+                "severity": r.severity, "sourceShape": r.source_shape,
+                "focusNode": r.focus_node, "resultPath": r.path or None,
+                "value": r.value or None, "sourceConstraintComponent": r.component,
+                "message": r.message,
+                "sourceLines": _lines(report, r.focus_node)} for r in report.results],
+        }, indent=2, ensure_ascii=False)
+    if fmt == "turtle":
+        return _report_graph(report).serialize(format="turtle")
+    lines = [f"{'conforms' if report.conforms else 'does not conform'}: "
+             f"{report.count('Violation')} violations, {report.count('Warning')} warnings, "
+             f"{report.count('Info')} infos ({report.triples} triples, inference "
+             f"{report.inference}, {report.seconds:.2f} s)"]
+    groups: dict[tuple[str, str], list[ValidationResult]] = {}
+    for result in report.results:
+        groups.setdefault((result.severity, result.source_shape), []).append(result)
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    for (severity, shape), results in sorted(groups.items(),
+                                             key=lambda kv: (order.get(kv[0][0], 3), kv[0][1])):
+        lines.append(f"{severity} {_short(shape)} ({len(results)})")
+        for r in results:
+            where = _lines(report, r.focus_node)
+            span = f" [{where}]" if where else ""
+            path = f" path={_short(r.path)}" if r.path else ""
+            value = f" value={_short(r.value)!r}" if r.value and r.value != r.focus_node else ""
+            lines.append(f"  {severity} {_short(r.focus_node)}{path}{value}{span}: {r.message}")
+    return "\n".join(lines)
+
+
+def _lines(report: ValidationReport, node: str) -> str | None:
+    span = report.lines.get(node)
+    if span is None:
+        return None
+    start, end, source = span
+    return f"{source} lines {start}-{end}" if source else f"lines {start}-{end}"
+
+
+def _report_graph(report: ValidationReport) -> Graph:
+    graph = Graph()
+    graph.bind("sh", SH)
+    node = BNode()
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(report.conforms)))
+    severity = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
+    for r in report.results:
+        result = BNode()
+        graph.add((node, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        graph.add((result, SH.resultSeverity, severity[r.severity]))
+        graph.add((result, SH.focusNode, URIRef(r.focus_node)))
+        graph.add((result, SH.sourceShape, URIRef(r.source_shape)))
+        graph.add((result, SH.sourceConstraintComponent, URIRef(r.component)))
+        graph.add((result, SH.resultMessage, Literal(r.message)))
+        if r.path:
+            graph.add((result, SH.resultPath, URIRef(r.path)))
+        if r.value:
+            graph.add((result, SH.value, URIRef(r.value) if "://" in r.value
+                       else Literal(r.value)))
+    return graph
