@@ -84,7 +84,7 @@ def schema_of(ontology: Graph) -> Schema:
             inverses.add((b, a))
     chains = []
     for prop, head in ontology.subject_objects(OWL.propertyChainAxiom):
-        steps = list(Collection(ontology, head))  # type: ignore[arg-type]
+        steps = list(Collection(ontology, head))
         if len(steps) == 2 and all(isinstance(s, URIRef) for s in steps):
             chains.append((URIRef(str(prop)), URIRef(str(steps[0])), URIRef(str(steps[1]))))
     domains = named(ontology.subject_objects(RDFS.domain))
@@ -204,7 +204,7 @@ def restrict(graph: Graph, ontology: Graph) -> set[tuple[object, object, object]
     classes |= {c for cs in schema.ranges.values() for c in cs}
     properties = {p for sups in schema.superproperties.values() for p in sups}
     properties |= {b for _, b in schema.inverses} | {c[0] for c in schema.chains}
-    found = set()
+    found: set[tuple[object, object, object]] = set()
     for s, p, o in graph:
         if not str(s).startswith("https://w3id.org/wsis-kg/id/"):
             continue

@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import BlankNode as OxBlankNode
+from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -218,12 +218,16 @@ def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint]
             focus = bindings.get("this")
             path = bindings.get("path")
             value = bindings.get("value")
-            message = re.sub(r"\{[?$](\w+)\}",
-                             lambda m: _plain(bindings.get(m.group(1))), constraint.message)
+            message = _fill(constraint.message, bindings)
             results.add(ValidationResult(
                 constraint.severity, str(constraint.shape), _plain(focus), _plain(path),
                 _plain(value), str(SH.SPARQLConstraintComponent), message))
     return sorted(results)
+
+
+def _fill(template: str, bindings: dict[str, object]) -> str:
+    """A message template with {?var} replaced by the solution's values."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: _plain(bindings.get(m.group(1))), template)
 
 
 def _plain(node: object) -> str:
@@ -251,20 +255,22 @@ def run_pyshacl(data: Graph, shapes: Graph, ontology: Graph | None = None
     _, report, _ = pyshacl_validate(data, shacl_graph=shapes, ont_graph=ontology,
                                     inference="none", abort_on_first=False,
                                     allow_warnings=True)
-    return results_of(report, shapes)  # type: ignore[arg-type]
+    assert isinstance(report, Graph)
+    return results_of(report, shapes)
 
 
 def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
     """pySHACL's report as ValidationResults; a property shape is named by its node shape."""
-    parents = {prop: shape for shape, prop in shapes.subject_objects(SH.property)}
+    parents = {str(prop): str(shape) for shape, prop in shapes.subject_objects(SH.property)}
+    names = {str(k): v for k, v in SEVERITIES.items()}
     found = set()
     for result in report.subjects(RDF.type, SH.ValidationResult):
-        shape = report.value(result, SH.sourceShape)
-        owner = parents.get(shape, shape)  # type: ignore[arg-type]
-        severity = report.value(result, SH.resultSeverity)
+        shape = str(report.value(result, SH.sourceShape))
+        owner = parents.get(shape, shape)
+        severity = str(report.value(result, SH.resultSeverity))
         found.add(ValidationResult(
-            SEVERITIES.get(severity, str(severity)),  # type: ignore[arg-type]
-            str(owner), str(report.value(result, SH.focusNode) or ""),
+            names.get(severity, severity),
+            owner, str(report.value(result, SH.focusNode) or ""),
             str(report.value(result, SH.resultPath) or ""),
             str(report.value(result, SH.value) or ""),
             str(report.value(result, SH.sourceConstraintComponent) or ""),
@@ -299,10 +305,8 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
     return report
 
 
-def _quads(graph: Graph) -> Iterable[object]:
-    from pyoxigraph import DefaultGraph, Quad
-
-    def ox(term: object) -> object:
+def _quads(graph: Graph) -> Iterable[Quad]:
+    def ox(term: object) -> NamedNode | OxLiteral | OxBlankNode:
         if isinstance(term, URIRef):
             return NamedNode(str(term))
         if isinstance(term, Literal):
@@ -314,7 +318,7 @@ def _quads(graph: Graph) -> Iterable[object]:
         return OxBlankNode(str(term))
 
     for s, p, o in graph:
-        yield Quad(ox(s), ox(p), ox(o), DefaultGraph())  # type: ignore[arg-type]
+        yield Quad(ox(s), ox(p), ox(o), DefaultGraph())  # type: ignore[arg-type]  # s, p are never literals
 
 
 def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, int, str]]:
@@ -332,7 +336,7 @@ def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, in
     for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
         end = row["end"]
         source = row["source"]
-        known[row["node"].value] = (int(row["start"].value),  # type: ignore[union-attr]
+        known[row["node"].value] = (int(row["start"].value),
                                     int(end.value) if end else int(row["start"].value),
                                     source.value.rsplit("/", 1)[-1] if source else "")
     for node in focus_nodes:
