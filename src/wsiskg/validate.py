@@ -296,13 +296,36 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
         expanded = owlrl_closure(to_rdflib(store), inference)
         store = Store()
         store.extend(_quads(expanded))
-    data = to_rdflib(store)
-    results = run_pyshacl(data, core_shapes(shapes))
-    results += run_sparql_constraints(store, sparql_constraints(shapes))
-    report = ValidationReport(sorted(set(results)), inference, len(store),
+    results = validate_store(store, shapes)
+    report = ValidationReport(results, inference, len(store),
                               time.perf_counter() - started, files)
     report.lines = source_lines(store, {r.focus_node for r in report.results})
     return report
+
+
+def validate_store(store: Store, shapes: Graph) -> list[ValidationResult]:
+    """Validate the store's data: core constraints on pySHACL, SPARQL ones on Oxigraph."""
+    results = run_pyshacl(to_rdflib(store), core_shapes(shapes))
+    results += run_sparql_constraints(store, sparql_constraints(shapes))
+    return sorted(set(results))
+
+
+def shape_subset(shapes: Graph, shape: URIRef) -> Graph:
+    """One node shape with everything it refers to (property shapes, lists,
+    SPARQL constraints) and the prefix declarations: to validate one shape."""
+    subset = Graph()
+    todo: list[object] = [shape, URIRef("https://w3id.org/wsis-kg/shapes")]
+    seen: set[object] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):  # type: ignore[arg-type]
+            subset.add((node, p, o))  # type: ignore[arg-type]
+            if isinstance(o, BNode):
+                todo.append(o)
+    return subset
 
 
 def _quads(graph: Graph) -> Iterable[Quad]:
