@@ -183,9 +183,9 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "AmendmentProposalShape": (
         f"DELETE WHERE {{ <{ID}baap/proposal/1> wsis:amendsOutput ?x }}",
         f"{ID}baap/proposal/1", f"{C}MinCountConstraintComponent", "Violation"),
-    "NoDanglingLinkShape": (f"INSERT DATA {{ {ENTRY} wsis:mentionsResolution id:resolution\\/pp\\/999 }}",
-                            f"{ID}entry/2019/C5/A2", f"{C}SPARQLConstraintComponent",
-                            "Violation"),
+    "NoDanglingLinkShape": (
+        f"INSERT DATA {{ {ENTRY} wsis:mentionsResolution <{ID}resolution/pp/999> }}",
+        f"{ID}entry/2019/C5/A2", f"{C}SPARQLConstraintComponent", "Violation"),
 }
 
 
