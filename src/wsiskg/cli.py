@@ -153,6 +153,36 @@ def reason(root: Path | None, paths: tuple[Path, ...], engine: str,
                err=True)
 
 
+@main.command(epilog=EPILOG)
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_obj
+def check(root: Path | None, paths: tuple[Path, ...]) -> None:
+    """Check ontology + reference data + graph (or PATHS) for consistency with HermiT.
+
+    Needs Java. Exit 0 when consistent and no class is unsatisfiable, 1 otherwise,
+    3 when the check cannot run (no Java, unreadable input).
+    """
+    from .consistency import check_consistency
+    from .validate import data_files
+
+    try:
+        layout = _layout(root)
+        files = [layout.ontology / "wsis.ttl"] + data_files(layout, list(paths) or None)
+        result = check_consistency(files)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    verdict = "consistent" if result.consistent and not result.unsatisfiable else \
+        "INCONSISTENT" if not result.consistent else "unsatisfiable classes"
+    click.echo(f"{verdict}: {result.triples} triples checked by {result.reasoner} in "
+               f"{result.seconds:.1f} s")
+    for cls in result.unsatisfiable:
+        click.echo(f"  unsatisfiable: {cls}")
+    if result.explanation:
+        click.echo(f"  {result.explanation}")
+    sys.exit(0 if result.consistent and not result.unsatisfiable else 1)
+
+
 def _emit(text: str, output: Path | None) -> None:
     """Write to a file atomically, or to standard output."""
     if output is None:

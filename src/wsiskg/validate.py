@@ -293,9 +293,15 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
     if inference != "none":
         from .reason import owlrl_closure
 
-        expanded = owlrl_closure(to_rdflib(store), inference)
-        store = Store()
-        store.extend(_quads(expanded))
+        data = to_rdflib(store)
+        expanded = owlrl_closure(data, inference)
+        # keep the data's own literals: owlrl merges literals of equal Python value
+        # (1 and true); entailments between nodes are what the shapes need
+        inferred = Graph()
+        for triple in expanded:
+            if not isinstance(triple[2], Literal) and triple not in data:
+                inferred.add(triple)
+        store.extend(_quads(inferred))
     results = validate_store(store, shapes)
     report = ValidationReport(results, inference, len(store),
                               time.perf_counter() - started, files)
@@ -341,7 +347,9 @@ def _quads(graph: Graph) -> Iterable[Quad]:
         return OxBlankNode(str(term))
 
     for s, p, o in graph:
-        yield Quad(ox(s), ox(p), ox(o), DefaultGraph())  # type: ignore[arg-type]  # s, p are never literals
+        if isinstance(s, Literal) or not isinstance(p, URIRef):
+            continue        # generalized triples of the RDFS closure (literal subjects)
+        yield Quad(ox(s), ox(p), ox(o), DefaultGraph())  # type: ignore[arg-type]
 
 
 def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, int, str]]:
