@@ -124,12 +124,28 @@ def _term(node: object) -> URIRef | Literal | BNode:
     return BNode(node.value)
 
 
-def to_rdflib(store: Store) -> Graph:
-    """The union of the store's graphs as a plain rdflib graph (pySHACL's input)."""
+def to_rdflib(store: Store, predicates: set[str] | None = None) -> Graph:
+    """The union of the store's graphs as a plain rdflib graph (pySHACL's input),
+    only the given predicates where a set is given."""
     graph = Graph()
+    add = graph.add
     for quad in store:
-        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
+        if predicates is None or quad.predicate.value in predicates:
+            add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
     return graph
+
+
+def needed_predicates(shapes: Graph) -> set[str]:
+    """The predicates core shapes read: their paths, types and subclass links."""
+    needed = {str(RDF.type), str(RDFS.subClassOf)}
+    for path in shapes.objects(None, SH.path):
+        if isinstance(path, URIRef):
+            needed.add(str(path))
+    for prop in shapes.objects(None, SH.targetSubjectsOf):
+        needed.add(str(prop))
+    for prop in shapes.objects(None, SH.targetObjectsOf):
+        needed.add(str(prop))
+    return needed
 
 
 def load_shapes(layout: Layout) -> Graph:
@@ -311,7 +327,8 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
 
 def validate_store(store: Store, shapes: Graph) -> list[ValidationResult]:
     """Validate the store's data: core constraints on pySHACL, SPARQL ones on Oxigraph."""
-    results = run_pyshacl(to_rdflib(store), core_shapes(shapes))
+    core = core_shapes(shapes)
+    results = run_pyshacl(to_rdflib(store, needed_predicates(core)), core)
     results += run_sparql_constraints(store, sparql_constraints(shapes))
     return sorted(set(results))
 
