@@ -183,6 +183,13 @@ CASES: dict[str, tuple[str, str, str, str]] = {
     "AmendmentProposalShape": (
         f"DELETE WHERE {{ <{ID}baap/proposal/1> wsis:amendsOutput ?x }}",
         f"{ID}baap/proposal/1", f"{C}MinCountConstraintComponent", "Violation"),
+    "ActionPlanShape": (f"DELETE WHERE {{ <{ID}baap> wsis:periodEnd ?x }}",
+                        f"{ID}baap", f"{C}MinCountConstraintComponent", "Violation"),
+    "IssuingBodyShape": (
+        f'DELETE {{ <{ID}body/wtsa> skos:notation ?x }} '
+        f'INSERT {{ <{ID}body/wtsa> skos:notation "itu-t" }} '
+        f'WHERE {{ <{ID}body/wtsa> skos:notation ?x }}',
+        f"{ID}body/wtsa", f"{C}InConstraintComponent", "Violation"),
     "NoDanglingLinkShape": (
         f"INSERT DATA {{ {ENTRY} wsis:mentionsResolution <{ID}resolution/pp/999> }}",
         f"{ID}entry/2019/C5/A2", f"{C}SPARQLConstraintComponent", "Violation"),
