@@ -165,8 +165,8 @@ def bridge() -> dict[tuple[str, str, str, str], dict[str, str]]:
     query = (ROOT / "queries" / "action-plan-bridge.rq").read_text(encoding="utf-8")
     found: dict[tuple[str, str, str, str], dict[str, str]] = {}
     for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        key = (row["edition"].value, row["actionLine"].value, row["outcome"].value,
-               row["objective"].value)
+        key = (row["editionId"].value, row["actionLine"].value, row["outcome"].value,
+               row["objectiveNumber"].value)
         found.setdefault(key, {})[row["target"].value] = row["status"].value
     return found
 

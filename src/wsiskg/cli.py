@@ -183,6 +183,64 @@ def check(root: Path | None, paths: tuple[Path, ...]) -> None:
     sys.exit(0 if result.consistent and not result.unsatisfiable else 1)
 
 
+@main.command(name="queries", epilog=EPILOG)
+@click.pass_obj
+def list_queries(root: Path | None) -> None:
+    """List the canned queries with their summaries and parameters."""
+    from .queries import load_queries
+
+    try:
+        queries = load_queries(_layout(root).queries)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    for query in queries.values():
+        click.echo(f"{query.name}: {query.summary}")
+        for param in query.params:
+            need = "required" if param.required else f"default {param.default}"
+            click.echo(f"    -p {param.name}=<{param.type}>  ({need}; e.g. "
+                       f"{param.name}={param.example})")
+
+
+@main.command(epilog=EPILOG)
+@click.argument("name", required=False)
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query; repeatable. Values are typed and bound, "
+                   "never spliced into the query text.")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True,
+              help="table for people; csv, tsv and json are the SPARQL 1.1 results formats.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph",
+              show_default=True, help="The embedded Oxigraph store, or plain rdflib.")
+@click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Run this .rq file instead of a canned query.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the results to this file (default: standard output).")
+@click.pass_obj
+def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str,
+          engine: str, query_file: Path | None, output: Path | None) -> None:
+    """Run the canned query NAME (see `wsiskg queries`) on the built graph."""
+    from .queries import bind, find_query, load_query, open_engine, parse_params, render, run
+
+    try:
+        layout = _layout(root)
+        if query_file is not None:
+            if not query_file.is_file():
+                raise UsageError(f"no such query file: {query_file}")
+            canned = load_query(query_file)
+        elif name:
+            canned = find_query(layout.queries, name)
+        else:
+            raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
+        bound = bind(canned, parse_params(params))
+        handle = open_engine(engine, layout.kg / "wsis.trig")
+        results = run(engine, handle, canned.text, bound)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    _emit(render(results, fmt), output)
+
+
 def _emit(text: str, output: Path | None) -> None:
     """Write to a file atomically, or to standard output."""
     if output is None:
