@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import WsiskgError
+from .errors import UsageError, WsiskgError
 
 EPILOG = """\b
 Exit codes:

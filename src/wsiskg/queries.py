@@ -265,7 +265,7 @@ def run_rdflib(dataset: Any, text: str, bound: dict[str, tuple[str, str]]) -> Re
     from rdflib import BNode, Literal, URIRef, Variable
     from rdflib.namespace import XSD
 
-    bindings = {}
+    bindings: dict[Variable, URIRef | Literal] = {}
     for name, (kind, value) in bound.items():
         if kind == "iri":
             bindings[Variable(name)] = URIRef(value)
@@ -275,9 +275,9 @@ def run_rdflib(dataset: Any, text: str, bound: dict[str, tuple[str, str]]) -> Re
             bindings[Variable(name)] = Literal(value)
     result = dataset.query(text, initBindings=bindings)
     variables = [str(v) for v in result.vars]
-    rows = []
+    rows: list[dict[str, tuple[str, str, str | None]]] = []
     for solution in result:
-        row = {}
+        row: dict[str, tuple[str, str, str | None]] = {}
         for name, value in zip(variables, solution, strict=True):
             if value is None:
                 continue
@@ -334,7 +334,7 @@ def render(results: Results, fmt: str) -> str:
     if fmt == "json":
         bindings = []
         for row in results.rows:
-            item = {}
+            item: dict[str, dict[str, str]] = {}
             for name, (kind, value, extra) in row.items():
                 cell: dict[str, str] = {"type": kind, "value": value}
                 if extra and extra.startswith("@"):
@@ -362,8 +362,8 @@ def render(results: Results, fmt: str) -> str:
     cells = [[_short(row[v][1]) if v in row else "" for v in results.variables]
              for row in results.rows]
     for line in cells:
-        for v, cell in zip(results.variables, line, strict=True):
-            widths[v] = min(max(widths[v], len(cell)), 60)
+        for v, text in zip(results.variables, line, strict=True):
+            widths[v] = min(max(widths[v], len(text)), 60)
     head = "  ".join(v.ljust(widths[v]) for v in results.variables)
     body = ["  ".join(c[:60].ljust(widths[v]) for v, c in zip(results.variables, line,
                                                                  strict=True))
