@@ -244,7 +244,7 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
 def _emit(text: str, output: Path | None) -> None:
     """Write to a file atomically, or to standard output."""
     if output is None:
-        click.echo(text)
+        click.echo(text, nl=not text.endswith("\n"))
         return
     from .build import write_atomically
 
