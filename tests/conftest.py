@@ -59,11 +59,12 @@ def load_expectations(source_id: str) -> dict:  # type: ignore[type-arg]
 
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Callable[[], Path]:
-    """A copy of the project's data, ontology and shapes in tmp_path."""
+    """A copy of the project's data, ontology and queries in tmp_path (no shapes)."""
 
     def make() -> Path:
         root = tmp_path / "project"
-        for folder in ("data/sources", "data/reference", "data/curation", "ontology"):
+        for folder in ("data/sources", "data/reference", "data/curation", "ontology",
+                       "queries"):
             shutil.copytree(ROOT / folder, root / folder)
         (root / "data" / "kg").mkdir(parents=True)
         return root

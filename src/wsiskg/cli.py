@@ -52,10 +52,12 @@ def main(ctx: click.Context, root: Path | None) -> None:
 
 @main.command(epilog=EPILOG)
 @click.option("-q", "--quiet", is_flag=True, help="Print only the summary line.")
+@click.option("--store/--no-store", "with_store", default=True, show_default=True,
+              help="Load the embedded store afterwards, ready for `wsiskg query`.")
 @click.option("--corrections/--no-corrections", default=True, show_default=True,
               help="List every correction of a source defect that was applied.")
 @click.pass_obj
-def build(root: Path | None, quiet: bool, corrections: bool) -> None:
+def build(root: Path | None, quiet: bool, corrections: bool, with_store: bool) -> None:
     """Build data/kg/*.ttl and data/kg/wsis.trig from the sources.
 
     Checks every source against the registry's SHA-256, reads each edition,
@@ -66,11 +68,21 @@ def build(root: Path | None, quiet: bool, corrections: bool) -> None:
     from .report import render_build
 
     try:
-        result = run_build(_layout(root))
+        layout = _layout(root)
+        result = run_build(layout)
+        loaded = None
+        if with_store:
+            from .store import load_embedded
+
+            loaded = load_embedded(layout)
     except WsiskgError as error:
         _fail(error)
         return
     click.echo(render_build(result, quiet=quiet, corrections=corrections))
+    if loaded is not None:
+        total = sum(n for _, n in loaded.graphs)
+        click.echo(f"store: {total} quads in {len(loaded.graphs)} named graphs at "
+                   f"{loaded.location} ({loaded.seconds:.2f} s)")
 
 
 @main.command(epilog=EPILOG)
@@ -183,6 +195,64 @@ def check(root: Path | None, paths: tuple[Path, ...]) -> None:
     sys.exit(0 if result.consistent and not result.unsatisfiable else 1)
 
 
+def _progress(label: str):  # type: ignore[no-untyped-def]
+    def wrap(files):  # type: ignore[no-untyped-def]
+        with click.progressbar(files, label=label, file=sys.stderr,
+                               item_show_func=lambda item: item[0] if item else "") as bar:
+            yield from bar
+    return wrap
+
+
+@main.command(epilog=EPILOG)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The embedded store's folder (default: .wsiskg/store under "
+                                 "the project, or $WSISKG_STORE).")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Load into a SPARQL 1.1 Graph Store HTTP Protocol endpoint instead, "
+                   "replacing each named graph (PUT). Credentials come from "
+                   "$WSISKG_ENDPOINT_USER/$WSISKG_ENDPOINT_PASSWORD or $WSISKG_ENDPOINT_TOKEN.")
+@click.pass_obj
+def load(root: Path | None, store_dir: Path | None, endpoint: str | None) -> None:
+    """Load ontology, reference data, editions and plan, each into its named graph."""
+    from .store import load_embedded, load_remote
+
+    try:
+        layout = _layout(root)
+        if endpoint:
+            result = load_remote(layout, endpoint, _progress("loading"))
+        else:
+            result = load_embedded(layout, store_dir, _progress("loading"))
+    except WsiskgError as error:
+        _fail(error)
+        return
+    for graph, triples in result.graphs:
+        count = f": {triples} triples" if triples else ""
+        click.echo(f"graph {graph}{count}")
+    click.echo(f"loaded {len(result.graphs)} graphs into {result.location} in "
+               f"{result.seconds:.2f} s")
+
+
+@main.command(epilog=EPILOG)
+@click.option("-f", "--format", "fmt",
+              type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+              default="trig", show_default=True,
+              help="trig and nquads keep the named graphs; turtle, ntriples and jsonld give "
+                   "their union.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (default: standard output).")
+@click.pass_obj
+def export(root: Path | None, fmt: str, output: Path | None) -> None:
+    """Export ontology, reference data, editions and plan in a format stores take."""
+    from .store import export as run_export
+
+    try:
+        data = run_export(_layout(root), fmt)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    _emit(data.decode("utf-8"), output)
+
+
 @main.command(name="queries", epilog=EPILOG)
 @click.pass_obj
 def list_queries(root: Path | None) -> None:
@@ -214,13 +284,30 @@ def list_queries(root: Path | None) -> None:
               show_default=True, help="The embedded Oxigraph store, or plain rdflib.")
 @click.option("--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Run this .rq file instead of a canned query.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The embedded store (default: .wsiskg/store, or "
+                                 "$WSISKG_STORE); reloaded when the built files changed.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Query a SPARQL 1.1 endpoint instead (credentials from "
+                   "$WSISKG_ENDPOINT_USER/$WSISKG_ENDPOINT_PASSWORD or $WSISKG_ENDPOINT_TOKEN).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the results to this file (default: standard output).")
 @click.pass_obj
 def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str,
-          engine: str, query_file: Path | None, output: Path | None) -> None:
+          engine: str, query_file: Path | None, store_dir: Path | None,
+          endpoint: str | None, output: Path | None) -> None:
     """Run the canned query NAME (see `wsiskg queries`) on the built graph."""
-    from .queries import bind, find_query, load_query, open_engine, parse_params, render, run
+    from .queries import (
+        bind,
+        find_query,
+        load_query,
+        open_engine,
+        parse_params,
+        render,
+        run,
+        run_remote,
+    )
+    from .store import open_embedded
 
     try:
         layout = _layout(root)
@@ -233,8 +320,13 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
         else:
             raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
         bound = bind(canned, parse_params(params))
-        handle = open_engine(engine, layout.kg / "wsis.trig")
-        results = run(engine, handle, canned.text, bound)
+        if endpoint:
+            results = run_remote(endpoint, canned.text, bound)
+        elif engine == "oxigraph":
+            results = run(engine, open_embedded(layout, store_dir), canned.text, bound)
+        else:
+            results = run(engine, open_engine(engine, layout.kg / "wsis.trig"), canned.text,
+                          bound)
     except WsiskgError as error:
         _fail(error)
         return

@@ -390,3 +390,57 @@ def _tsv(term: tuple[str, str, str | None]) -> str:
 
 def _short(value: str) -> str:
     return value.replace("https://w3id.org/wsis-kg/id/", "id:")
+
+
+# -- remote endpoints ------------------------------------------------------------------
+
+def _sparql_term(kind: str, value: str) -> str:
+    """A typed term in SPARQL syntax; the value was validated by its parameter type."""
+    if kind == "iri":
+        if re.search(r"[<>\"{}|\\^`\s]", value):
+            raise UsageError(f"not a valid IRI: {value!r}")
+        return f"<{value}>"
+    if kind == "integer":
+        if not value.isdigit():
+            raise UsageError(f"not an integer: {value!r}")
+        return f'"{value}"^^<{XSD_INTEGER}>'
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+               .replace("\r", "\\r"))
+    return f'"{escaped}"'
+
+
+def with_values(text: str, bound: dict[str, tuple[str, str]]) -> str:
+    """The query with its parameters bound by a VALUES block opening its WHERE
+    clause (the SPARQL 1.1 Protocol has no other way to bind them): the block is
+    built from the typed, validated terms, never from the user's text, and joins
+    before the query's filters see the variables."""
+    if not bound:
+        return text
+    names = sorted(bound)
+    row = " ".join(_sparql_term(*bound[name]) for name in names)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+    match = re.search(r"\bWHERE\s*\{", text)
+    if match is None:
+        raise UsageError("the query has no WHERE clause to bind its parameters in")
+    return f"{text[:match.end()]}\n  {block}\n{text[match.end():]}"
+
+
+def run_remote(endpoint: str, text: str, bound: dict[str, tuple[str, str]]) -> Results:
+    from .store import query_remote
+
+    data = query_remote(endpoint, with_values(text, bound))
+    variables = list(data.get("head", {}).get("vars", []))
+    rows = []
+    for binding in data.get("results", {}).get("bindings", []):
+        row: dict[str, tuple[str, str, str | None]] = {}
+        for name, cell in binding.items():
+            kind = "literal" if cell["type"] in ("literal", "typed-literal") else cell["type"]
+            extra = None
+            if "xml:lang" in cell:
+                extra = "@" + cell["xml:lang"]
+            elif cell.get("datatype") and cell["datatype"] != \
+                    "http://www.w3.org/2001/XMLSchema#string":
+                extra = cell["datatype"]
+            row[name] = (kind, cell["value"], extra)
+        rows.append(row)
+    return Results(variables, rows)

@@ -1,0 +1,232 @@
+"""Triple stores: the embedded Oxigraph store on disk, export, and remote
+SPARQL 1.1 endpoints (Graph Store HTTP Protocol to load, Protocol to query).
+
+The embedded store holds the ontology, the reference data, every edition and
+the action plan, each in its named graph (``…/graph/<name>``). It lives in
+``.wsiskg/store`` under the project root unless ``$WSISKG_STORE`` or
+``--store`` says otherwise, and records a fingerprint of the files it was
+loaded from: ``wsiskg query`` reloads it only when they changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import iris
+from .errors import DataError, UsageError, WsiskgError
+from .paths import Layout
+
+FINGERPRINT = "wsiskg-fingerprint"
+EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
+
+
+def default_store(layout: Layout) -> Path:
+    env = os.environ.get("WSISKG_STORE")
+    return Path(env) if env else layout.root / ".wsiskg" / "store"
+
+
+def graph_files(layout: Layout) -> list[tuple[str, Path]]:
+    """(named graph, file) for the ontology and every built file of data/kg."""
+    files = [("ontology", layout.ontology / "wsis.ttl")]
+    built = sorted(layout.kg.glob("*.ttl"))
+    if not built:
+        raise DataError("no built graph to load; run `wsiskg build` first", path=layout.kg)
+    files += [(path.stem, path) for path in built]
+    return files
+
+
+def fingerprint(files: list[tuple[str, Path]]) -> str:
+    digest = hashlib.sha256()
+    for name, path in files:
+        digest.update(name.encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass
+class LoadResult:
+    location: str
+    graphs: list[tuple[str, int]]     # named graph, triples
+    seconds: float
+
+
+def load_embedded(layout: Layout, location: Path | None = None,
+                  progress: Callable[[list[tuple[str, Path]]],
+                                     Iterator[tuple[str, Path]]] | None = None
+                  ) -> LoadResult:
+    """(Re)load the persistent store: written beside the old one, then swapped in."""
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    started = time.perf_counter()
+    target = location or default_store(layout)
+    files = graph_files(layout)
+    staging = target.with_name(target.name + ".loading")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        store = Store(str(staging))
+    except OSError as exc:
+        raise WsiskgError(f"cannot create the store: {exc}", path=staging) from None
+    counts = []
+    iterable = progress(files) if progress else iter(files)
+    for name, path in iterable:
+        graph = NamedNode(str(iris.named_graph(name)))
+        try:
+            store.bulk_load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
+        except SyntaxError as exc:
+            del store
+            shutil.rmtree(staging, ignore_errors=True)
+            raise DataError(f"cannot parse: {exc}", path=path) from None
+        counts.append((name, sum(1 for _ in store.quads_for_pattern(None, None, None, graph))))
+    store.flush()
+    del store
+    (staging / FINGERPRINT).write_text(fingerprint(files), encoding="utf-8")
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return LoadResult(str(target), counts, time.perf_counter() - started)
+
+
+def is_current(layout: Layout, location: Path) -> bool:
+    marker = location / FINGERPRINT
+    try:
+        return marker.read_text(encoding="utf-8") == fingerprint(graph_files(layout))
+    except OSError:
+        return False
+
+
+def open_embedded(layout: Layout, location: Path | None = None) -> Any:
+    """The store, read-only, reloaded first when the built files changed."""
+    from pyoxigraph import Store
+
+    target = location or default_store(layout)
+    if not is_current(layout, target):
+        load_embedded(layout, target)
+    return Store.read_only(str(target))
+
+
+# -- export -------------------------------------------------------------------------
+
+def export(layout: Layout, fmt: str) -> bytes:
+    """Ontology, reference data, editions and plan in one of the formats stores take.
+    Quad formats keep the named graphs; triple formats give their union."""
+    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
+
+    if fmt not in EXPORT_FORMATS:
+        raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    store = Store()
+    quads = fmt in ("trig", "nquads")
+    for name, path in graph_files(layout):
+        graph = NamedNode(str(iris.named_graph(name))) if quads else DefaultGraph()
+        store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
+    formats = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
+               "nquads": RdfFormat.N_QUADS, "ntriples": RdfFormat.N_TRIPLES,
+               "jsonld": RdfFormat.JSON_LD}
+    prefixes = {"wsis": str(iris.WSIS), "skos": "http://www.w3.org/2004/02/skos/core#",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                "xsd": "http://www.w3.org/2001/XMLSchema#",
+                "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
+                "time": "http://www.w3.org/2006/time#", "owl": "http://www.w3.org/2002/07/owl#"}
+    kwargs: dict[str, Any] = {}
+    if not quads:
+        kwargs["from_graph"] = DefaultGraph()
+    if fmt in ("turtle", "trig"):
+        kwargs["prefixes"] = prefixes
+    data = store.dump(format=formats[fmt], **kwargs)
+    assert data is not None
+    return data
+
+
+# -- remote endpoints --------------------------------------------------------------------
+
+def _auth_headers() -> dict[str, str]:
+    """Credentials from the environment only (never the command line)."""
+    token = os.environ.get("WSISKG_ENDPOINT_TOKEN")
+    if token:
+        return {"Authorization": f"Bearer {token}"}
+    user = os.environ.get("WSISKG_ENDPOINT_USER")
+    if user:
+        secret = os.environ.get("WSISKG_ENDPOINT_PASSWORD", "")
+        pair = base64.b64encode(f"{user}:{secret}".encode()).decode()
+        return {"Authorization": f"Basic {pair}"}
+    return {}
+
+
+def _check_endpoint(url: str) -> None:
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise UsageError(f"not an http(s) endpoint URL: {url!r}")
+
+
+def http(method: str, url: str, body: bytes | None, headers: dict[str, str], *,
+         retries: int = 3, timeout: float = 60.0) -> tuple[int, bytes]:
+    """One request with retries on transient failure; a refusal raises with its body."""
+    _check_endpoint(url)
+    delay = 0.5
+    for attempt in range(1, retries + 1):
+        request = urllib.request.Request(url, data=body, method=method,
+                                         headers={**headers, **_auth_headers()})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            text = exc.read().decode("utf-8", "replace")[:500]
+            if exc.code in TRANSIENT and attempt < retries:
+                time.sleep(delay)
+                delay *= 2
+                continue
+            raise WsiskgError(f"{method} {url} was refused: HTTP {exc.code} {exc.reason}: "
+                              f"{text.strip()}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            if attempt < retries:
+                time.sleep(delay)
+                delay *= 2
+                continue
+            reason = getattr(exc, "reason", exc)
+            raise WsiskgError(f"{method} {url} failed after {retries} attempts: {reason}",
+                              hint="is the endpoint running and reachable?") from None
+    raise AssertionError("unreachable")
+
+
+def load_remote(layout: Layout, endpoint: str,
+                progress: Callable[[list[tuple[str, Path]]],
+                                   Iterator[tuple[str, Path]]] | None = None) -> LoadResult:
+    """Replace each named graph at a Graph Store HTTP Protocol endpoint (PUT per graph)."""
+    started = time.perf_counter()
+    files = graph_files(layout)
+    counts = []
+    separator = "&" if "?" in endpoint else "?"
+    for name, path in (progress(files) if progress else iter(files)):
+        graph = str(iris.named_graph(name))
+        url = f"{endpoint}{separator}graph={urllib.parse.quote(graph, safe='')}"
+        http("PUT", url, path.read_bytes(), {"Content-Type": "text/turtle; charset=utf-8"})
+        counts.append((name, 0))
+    return LoadResult(endpoint, counts, time.perf_counter() - started)
+
+
+def query_remote(endpoint: str, text: str) -> dict[str, Any]:
+    """Run a query through the SPARQL 1.1 Protocol; the SPARQL JSON results."""
+    body = urllib.parse.urlencode({"query": text}).encode()
+    _, data = http("POST", endpoint, body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Accept": "application/sparql-results+json"})
+    try:
+        return json.loads(data)  # type: ignore[no-any-return]
+    except json.JSONDecodeError:
+        raise WsiskgError(f"{endpoint} did not answer with SPARQL JSON results") from None
