@@ -253,6 +253,44 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
     _emit(data.decode("utf-8"), output)
 
 
+@main.command(epilog=EPILOG)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; only this machine by default.")
+@click.option("--port", default=7879, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
+              help="Seconds a query may run before it is answered 503.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
+              help="Rows returned at most; more are cut (flagged in the results).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The embedded store (default: .wsiskg/store).")
+@click.pass_obj
+def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int,
+          store_dir: Path | None) -> None:
+    """Serve a read-only SPARQL endpoint (/sparql) and a query page (/) over the graph."""
+    from .queries import load_queries
+    from .serve import ServerConfig, make_server
+    from .store import open_embedded
+
+    try:
+        layout = _layout(root)
+        config = ServerConfig(open_embedded(layout, store_dir), load_queries(layout.queries),
+                              timeout, max_rows)
+        server = make_server(config, host, port)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    bound_host, bound_port = server.server_address[:2]
+    click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql, "
+               "read-only); Ctrl-C stops", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @main.command(name="queries", epilog=EPILOG)
 @click.pass_obj
 def list_queries(root: Path | None) -> None:
