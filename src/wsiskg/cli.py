@@ -111,9 +111,11 @@ def stats(root: Path | None, paths: tuple[Path, ...]) -> None:
               default="human", show_default=True, help="Report format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (default: standard output).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Human format: print only the summary line and the violations.")
 @click.pass_obj
 def validate(root: Path | None, paths: tuple[Path, ...], inference: str, fmt: str,
-             output: Path | None) -> None:
+             output: Path | None, quiet: bool) -> None:
     """Validate the built graph (or PATHS) against the SHACL shapes in shapes/.
 
     Exit 0 when the data conforms (warnings are shown), 1 on violations.
@@ -126,7 +128,12 @@ def validate(root: Path | None, paths: tuple[Path, ...], inference: str, fmt: st
     except WsiskgError as error:
         _fail(error)
         return
-    _emit(render_validation(report, fmt), output)
+    text = render_validation(report, fmt)
+    if quiet and fmt == "human":
+        kept = [line for line in text.splitlines() if not line.strip().startswith(
+            ("Warning", "Info"))]
+        text = "\n".join(kept)
+    _emit(text, output)
     sys.exit(0 if report.conforms else 1)
 
 
@@ -280,7 +287,7 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int
     except WsiskgError as error:
         _fail(error)
         return
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql, "
                "read-only); Ctrl-C stops", err=True)
     try:

@@ -34,7 +34,7 @@ class ServerConfig:
     max_rows: int = 10_000
 
 
-class QueryTimeout(Exception):
+class QueryTimeoutError(Exception):
     pass
 
 
@@ -52,7 +52,7 @@ def _run_limited(config: ServerConfig, text: str, bound: dict[str, tuple[str, st
     worker.start()
     worker.join(config.timeout)
     if worker.is_alive():
-        raise QueryTimeout(f"the query ran longer than {config.timeout:g} s")
+        raise QueryTimeoutError(f"the query ran longer than {config.timeout:g} s")
     if "error" in outcome:
         raise outcome["error"]
     results: Results = outcome["results"]
@@ -102,7 +102,7 @@ def make_handler(config: ServerConfig) -> type[BaseHTTPRequestHandler]:
         def _answer(self, text: str, bound: dict[str, tuple[str, str]]) -> None:
             try:
                 results, truncated = _run_limited(config, text, bound)
-            except QueryTimeout as exc:
+            except QueryTimeoutError as exc:
                 self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
                 return
             except WsiskgError as exc:
@@ -279,7 +279,9 @@ async function runQuery() {
                 "Accept": "application/sparql-results+json"}, body: queryBox.value});
   }
   const data = await response.json();
-  if (!response.ok) { statusBox.textContent = "error: " + data.error; results.textContent = ""; return; }
+  if (!response.ok) {
+    statusBox.textContent = "error: " + data.error; results.textContent = ""; return;
+  }
   render(data);
 }
 canned.addEventListener("change", () => showParams(canned.value));
