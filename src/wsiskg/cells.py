@@ -510,7 +510,9 @@ def parse_results_cell(text: str) -> tuple[list[Item], list[Item]]:
             target.extend(split_items("\n".join(chunk)))
             chunk.clear()
 
-    for line in strip_html(text).split("\n"):
+    # headings printed inline ("... Expected Results: ... ITU Activities: ...") open lines
+    text = re.sub(r"\s(?=(?:Expected\s+Results?|ITU\s+Activities)\s*:)", "\n", strip_html(text))
+    for line in text.split("\n"):
         flat = squash(line)
         head = _HEADING.match(flat)
         if head and (_RESULTS_HEADING.match(head.group(1))

@@ -7,6 +7,7 @@ run (missing, unreadable, changed or malformed input).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -296,6 +297,34 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int
         pass
     finally:
         server.server_close()
+
+
+@main.command(epilog=EPILOG)
+@click.argument("edition_a")
+@click.argument("edition_b")
+@click.option("--action-line", default=None, help="Only this action line (C5).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "markdown", "json"]),
+              default="table", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The embedded store (default: .wsiskg/store).")
+@click.pass_obj
+def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | None, fmt: str,
+         output: Path | None, store_dir: Path | None) -> None:
+    """What changed from EDITION_A to EDITION_B: outcomes, SDG links, resolutions,
+    strategic goals, timing, numbers of results and activities."""
+    from .diff import edition_diff, render_diff
+    from .store import open_embedded
+
+    try:
+        if action_line is not None and not re.fullmatch(r"C([1-9]|1[01])", action_line):
+            raise UsageError(f"--action-line {action_line!r}: expected C1 to C11")
+        result = edition_diff(open_embedded(_layout(root), store_dir), edition_a, edition_b,
+                              action_line)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    _emit(render_diff(result, fmt), output)
 
 
 @main.command(name="queries", epilog=EPILOG)

@@ -1,0 +1,177 @@
+"""Edition diff, built on SPARQL queries over the graph (not on parsed records).
+
+For two editions A and B: the outcomes only one of them prints; for outcomes
+in both, the SDG goals and targets, resolutions and strategic goals added and
+removed, timings that changed, and changes in the number of results and
+activities; and a summary line per action line.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import iris
+from .errors import UsageError
+
+PREFIXES = """PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+OUTCOMES_ONLY_IN = PREFIXES + """
+SELECT DISTINCT ?this ?that ?actionLine ?outcome WHERE {
+  ?entry wsis:edition ?this ; wsis:addressesOutcome ?node .
+  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
+  MINUS { ?other wsis:edition ?that ; wsis:addressesOutcome ?node }
+}"""
+
+# links of one kind added in B (present in B, absent in A) for outcomes in both
+LINKS_ADDED = PREFIXES + """
+SELECT DISTINCT ?this ?that ?link ?actionLine ?outcome ?value WHERE {
+  ?entryB wsis:edition ?that ; wsis:addressesOutcome ?node ; ?link ?target .
+  ?entryA wsis:edition ?this ; wsis:addressesOutcome ?node .
+  MINUS { ?entryA ?link ?target }
+  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
+  { ?target skos:notation ?value } UNION { ?target rdfs:label ?value }
+}"""
+
+TIMING_CHANGED = PREFIXES + """
+SELECT DISTINCT ?this ?that ?actionLine ?outcome ?before ?after WHERE {
+  ?entryA wsis:edition ?this ; wsis:addressesOutcome ?node ;
+          wsis:timing/wsis:printedTiming ?before .
+  ?entryB wsis:edition ?that ; wsis:addressesOutcome ?node ;
+          wsis:timing/wsis:printedTiming ?after .
+  FILTER (REPLACE(?before, " ", "") != REPLACE(?after, " ", ""))
+  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
+}"""
+
+COUNTS = PREFIXES + """
+SELECT ?this ?link ?actionLine ?outcome (COUNT(DISTINCT ?item) AS ?n) WHERE {
+  ?entry wsis:edition ?this ; wsis:addressesOutcome ?node .
+  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
+  OPTIONAL { ?entry ?link ?item }
+} GROUP BY ?this ?link ?actionLine ?outcome"""
+
+LINKS = {
+    "SDG goals": "https://w3id.org/wsis-kg/ontology#linkedSDGGoal",
+    "SDG targets": "https://w3id.org/wsis-kg/ontology#linkedSDGTarget",
+    "resolutions": "https://w3id.org/wsis-kg/ontology#citesResolution",
+    "strategic goals": "https://w3id.org/wsis-kg/ontology#citesStrategicGoal",
+}
+COUNTED = {
+    "results": "https://w3id.org/wsis-kg/ontology#hasExpectedResult",
+    "activities": "https://w3id.org/wsis-kg/ontology#hasActivity",
+}
+
+
+@dataclass
+class Change:
+    action_line: str
+    outcome: str
+    aspect: str        # outcome | SDG goals | ... | timing | results | activities
+    kind: str          # added | removed | changed
+    detail: str
+
+
+@dataclass
+class EditionDiff:
+    edition_a: str
+    edition_b: str
+    changes: list[Change] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Counter_t]:
+        found: dict[str, Counter_t] = {}
+        for change in self.changes:
+            key = f"{change.aspect} {change.kind}"
+            found.setdefault(change.action_line, {}).setdefault(key, 0)
+            found[change.action_line][key] += 1
+        return found
+
+
+Counter_t = dict[str, int]
+
+
+def _rows(store: Any, query: str, bindings: dict[str, Any]) -> list[dict[str, str]]:
+    from pyoxigraph import Variable
+
+    solutions = store.query(query, substitutions={Variable(k): v for k, v in bindings.items()},
+                            use_default_graph_as_union=True)
+    names = [v.value for v in solutions.variables]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
+
+
+def edition_diff(store: Any, edition_a: str, edition_b: str,
+                 action_line: str | None = None) -> EditionDiff:
+    from pyoxigraph import NamedNode
+
+    editions = {row["id"] for row in _rows(
+        store, PREFIXES + "SELECT ?id WHERE { ?e a wsis:RoadmapEdition ; wsis:editionId ?id }",
+        {})}
+    for edition in (edition_a, edition_b):
+        if edition not in editions:
+            raise UsageError(f"no edition {edition!r} (known: {', '.join(sorted(editions))})")
+    a, b = NamedNode(str(iris.edition(edition_a))), NamedNode(str(iris.edition(edition_b)))
+    diff = EditionDiff(edition_a, edition_b)
+    for this, that, kind in ((b, a, "added"), (a, b, "removed")):
+        for row in _rows(store, OUTCOMES_ONLY_IN, {"this": this, "that": that}):
+            diff.changes.append(Change(row["actionLine"], row["outcome"], "outcome", kind,
+                                       "printed only in " + (edition_b if kind == "added"
+                                                             else edition_a)))
+    for aspect, link in LINKS.items():
+        for this, that, kind in ((a, b, "added"), (b, a, "removed")):
+            for row in _rows(store, LINKS_ADDED, {"this": this, "that": that,
+                                                  "link": NamedNode(link)}):
+                diff.changes.append(Change(row["actionLine"], row["outcome"], aspect, kind,
+                                           row["value"]))
+    for row in _rows(store, TIMING_CHANGED, {"this": a, "that": b}):
+        diff.changes.append(Change(row["actionLine"], row["outcome"], "timing", "changed",
+                                   f"{row['before']} -> {row['after']}"))
+    for aspect, link in COUNTED.items():
+        before = {(r["actionLine"], r["outcome"]): int(r["n"])
+                  for r in _rows(store, COUNTS, {"this": a, "link": NamedNode(link)})}
+        after = {(r["actionLine"], r["outcome"]): int(r["n"])
+                 for r in _rows(store, COUNTS, {"this": b, "link": NamedNode(link)})}
+        for key in sorted(set(before) & set(after)):
+            if before[key] != after[key]:
+                diff.changes.append(Change(key[0], key[1], aspect, "changed",
+                                           f"{before[key]} -> {after[key]}"))
+    if action_line:
+        diff.changes = [c for c in diff.changes if c.action_line == action_line]
+    diff.changes.sort(key=lambda c: (c.action_line, _outcome_order(c.outcome), c.aspect,
+                                     c.kind, c.detail))
+    return diff
+
+
+def _outcome_order(key: str) -> tuple[int, str]:
+    return (1 if key.startswith("wsis10-") else 0, key)
+
+
+def render_diff(diff: EditionDiff, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps({
+            "editionA": diff.edition_a, "editionB": diff.edition_b,
+            "summary": diff.summary(),
+            "changes": [c.__dict__ for c in diff.changes]}, indent=2, ensure_ascii=False)
+    lines = []
+    if fmt == "markdown":
+        lines.append(f"# Changes from {diff.edition_a} to {diff.edition_b}\n")
+        lines.append("| action line | outcome | aspect | change | detail |")
+        lines.append("|---|---|---|---|---|")
+        for c in diff.changes:
+            detail = c.detail.replace("|", "\\|")
+            lines.append(f"| {c.action_line} | {c.outcome} | {c.aspect} | {c.kind} | {detail} |")
+        lines.append("")
+    else:
+        lines.append(f"changes from {diff.edition_a} to {diff.edition_b}")
+        for c in diff.changes:
+            lines.append(f"{c.action_line:<4} {c.outcome:<10} {c.aspect:<16} {c.kind:<8} "
+                         f"{c.detail}")
+    for action_line, counts in sorted(diff.summary().items()):
+        parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        prefix = "- " if fmt == "markdown" else ""
+        lines.append(f"{prefix}{action_line}: {parts}")
+    if not diff.changes:
+        lines.append("no differences")
+    return "\n".join(lines)
