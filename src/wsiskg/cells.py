@@ -468,10 +468,15 @@ _HEADING = re.compile(
     re.IGNORECASE)
 
 
+_INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])")
+
+
 def split_items(text: str) -> list[str]:
-    """Split a cell into list items: bullets, numbers, HTML list items, or
-    lines that begin a new sentence; wrapped lines are joined."""
-    lines = [squash(line) for line in strip_html(text).split("\n")]
+    """Split a cell into list items: bullets (also inline: "... toolkits - Enhancement
+    ..."), numbers, HTML list items, or lines that begin a new sentence; wrapped lines
+    are joined."""
+    text = _INLINE_BULLET.sub("\n- ", strip_html(text))
+    lines = [squash(line) for line in text.split("\n")]
     items: list[str] = []
     for line in lines:
         if not line:

@@ -327,6 +327,64 @@ def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | N
     _emit(render_diff(result, fmt), output)
 
 
+@main.command(epilog=EPILOG)
+@click.argument("kind", type=click.Choice(["matrix", "targets", "trend"]))
+@click.option("--edition", default="2019", show_default=True,
+              help="The edition (matrix, targets).")
+@click.option("--action-line", default="C5", show_default=True, help="The action line (trend).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The picture file: .png or .svg.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The embedded store (default: .wsiskg/store).")
+@click.pass_obj
+def plot(root: Path | None, kind: str, edition: str, action_line: str, output: Path,
+         store_dir: Path | None) -> None:
+    """Draw the linkage: matrix (action line x SDG goal of an edition), targets (SDG
+    target coverage of an edition) or trend (an action line's SDG coverage across
+    editions)."""
+    from . import plots
+    from .queries import load_queries
+    from .store import open_embedded
+
+    try:
+        layout = _layout(root)
+        store = open_embedded(layout, store_dir)
+        queries = load_queries(layout.queries)
+        if kind == "matrix":
+            figure = plots.draw_matrix(plots.matrix_data(store, queries, edition), edition)
+        elif kind == "targets":
+            figure = plots.draw_targets(plots.target_data(store, queries, edition), edition)
+        else:
+            figure = plots.draw_trend(plots.trend_data(store, queries, action_line),
+                                      action_line)
+        plots.save(figure, output)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    click.echo(f"wrote {output}")
+
+
+@main.command(epilog=EPILOG)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="The folder of the site (replaced as a whole).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="The embedded store (default: .wsiskg/store).")
+@click.pass_obj
+def report(root: Path | None, output: Path, store_dir: Path | None) -> None:
+    """Write a static HTML report: editions, action-line pages across editions, SDG
+    pictures, edition diffs, the query catalogue and the ontology documentation."""
+    from .site import build_site
+    from .store import open_embedded
+
+    try:
+        layout = _layout(root)
+        site = build_site(layout, open_embedded(layout, store_dir), output)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    click.echo(f"wrote {len(site.pages)} pages to {site.folder}/ (open index.html)")
+
+
 @main.command(name="queries", epilog=EPILOG)
 @click.pass_obj
 def list_queries(root: Path | None) -> None:

@@ -9,6 +9,7 @@ activities; and a summary line per action line.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,13 @@ SELECT DISTINCT ?this ?that ?actionLine ?outcome ?before ?after WHERE {
   ?entryB wsis:edition ?that ; wsis:addressesOutcome ?node ;
           wsis:timing/wsis:printedTiming ?after .
   FILTER (REPLACE(?before, " ", "") != REPLACE(?after, " ", ""))
+  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
+}"""
+
+ITEM_TEXTS = PREFIXES + """
+SELECT DISTINCT ?this ?link ?actionLine ?outcome ?value WHERE {
+  ?entry wsis:edition ?this ; wsis:addressesOutcome ?node ; ?link ?item .
+  ?item wsis:text ?value .
   ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
 }"""
 
@@ -129,6 +137,21 @@ def edition_diff(store: Any, edition_a: str, edition_b: str,
         diff.changes.append(Change(row["actionLine"], row["outcome"], "timing", "changed",
                                    f"{row['before']} -> {row['after']}"))
     for aspect, link in COUNTED.items():
+        texts: dict[str, dict[tuple[str, str], dict[str, str]]] = {}
+        for side, edition_node in (("a", a), ("b", b)):
+            found: dict[tuple[str, str], dict[str, str]] = {}
+            for row in _rows(store, ITEM_TEXTS, {"this": edition_node, "link": NamedNode(link)}):
+                norm = re.sub(r"[^a-z0-9]", "", row["value"].lower())
+                found.setdefault((row["actionLine"], row["outcome"]), {})[norm] = row["value"]
+            texts[side] = found
+        label = {"results": "result text", "activities": "activity text"}[aspect]
+        for pair in sorted(set(texts["a"]) & set(texts["b"])):
+            before_texts, after_texts = texts["a"][pair], texts["b"][pair]
+            for norm in sorted(set(after_texts) - set(before_texts)):
+                diff.changes.append(Change(pair[0], pair[1], label, "added", after_texts[norm]))
+            for norm in sorted(set(before_texts) - set(after_texts)):
+                diff.changes.append(Change(pair[0], pair[1], label, "removed",
+                                           before_texts[norm]))
         before = {(r["actionLine"], r["outcome"]): int(r["n"])
                   for r in _rows(store, COUNTS, {"this": a, "link": NamedNode(link)})}
         after = {(r["actionLine"], r["outcome"]): int(r["n"])
