@@ -67,6 +67,8 @@ def parse_timing(text: str) -> Timing | None:
     value = printed.rstrip(".;,").strip()
     if m := _RANGE.match(value):
         begin, end = int(m.group(1)), int(m.group(2))
+        if end < begin:
+            raise CellParseError(f"timing {printed!r} ends before it begins")
         return Timing(printed, begin, end)
     if m := _OPEN_RANGE.match(value):
         return Timing(printed, int(m.group(1)), None, continuous=True)

@@ -132,6 +132,7 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
     pending: list[tuple[int, dict[str, str]]] = []
     seen_table = False
     after_section = False
+    used_labels: dict[tuple[str | None, str], set[str]] = {}
 
     def close() -> None:
         nonlocal current
@@ -226,10 +227,17 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
         accepted = None
         if label is not None:
             accepted = sequence.accept(label.printed, section)
+            if accepted is None and label.printed in used_labels.get((action_line, section), ()) \
+                    and row_cells.get("timing", "").strip():
+                raise SourceError(
+                    f"{action_line} {label.printed_full} is printed a second time in this "
+                    "section (a row with its own timing)", path=path, line=line_no,
+                    hint="record a curation entry that relabels one of the two rows")
         if label is not None and accepted is not None:
             close()
             after_section = False
             key, fix = accepted
+            used_labels.setdefault((action_line, section), set()).add(label.printed)
             corrections: list[Correction] = []
             if fix:
                 corrections.append(Correction(
