@@ -30,7 +30,7 @@ from .readers.actionplan import read_action_plan
 from .readers.pdfflow import read_pdf_flow
 from .readers.tabular import read_tab_table
 from .records import Correction, Entry, PlanRead
-from .serialize import to_trig, to_turtle
+from .serialize import graph_body, to_trig, to_turtle
 from .sources import Source, load_registry
 
 READERS = {"tab-table": read_tab_table, "pdf-flow": read_pdf_flow}
@@ -199,8 +199,10 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
 
     outputs: dict[str, str] = {}
     graphs: dict[URIRef, Graph] = {iris.named_graph("reference"): reference}
+    bodies: dict[URIRef, str] = {iris.named_graph("reference"): graph_body(reference, PREFIXES)}
     outputs["reference.ttl"] = to_turtle(
-        reference, PREFIXES, generated_header("WSIS Roadmaps KG: reference data", []))
+        reference, PREFIXES, generated_header("WSIS Roadmaps KG: reference data", []),
+        body=bodies[iris.named_graph("reference")])
     reports: list[EditionReport] = []
     skipped: list[tuple[str, str]] = []
     editions: list[Source] = []
@@ -232,10 +234,13 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
                                    "citation by a curation entry")
         report.triples = len(graph)
         report.seconds += time.perf_counter() - tick
-        graphs[iris.named_graph(source.edition.id)] = graph
+        name = iris.named_graph(source.edition.id)
+        graphs[name] = graph
+        bodies[name] = graph_body(graph, PREFIXES)
         outputs[f"{source.edition.id}.ttl"] = to_turtle(
             graph, PREFIXES,
-            generated_header(f"WSIS Roadmaps KG: roadmap edition {source.edition.id}", [source]))
+            generated_header(f"WSIS Roadmaps KG: roadmap edition {source.edition.id}", [source]),
+            body=bodies[name])
     plan_reports: list[PlanReport] = []
     for source in plans:
         assert source.plan is not None
@@ -250,14 +255,16 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
             s, p, o = missing[0]
             raise SourceError(f"{len(missing)} link(s) to undescribed IRIs, first: {s} {p} {o}",
                               path=source.path)
-        graphs[iris.named_graph(source.id)] = graph
+        name = iris.named_graph(source.id)
+        graphs[name] = graph
+        bodies[name] = graph_body(graph, PREFIXES)
         outputs[f"{source.id}.ttl"] = to_turtle(
             graph, PREFIXES, generated_header(f"WSIS Roadmaps KG: action plan {source.id}",
-                                              [source]))
+                                              [source]), body=bodies[name])
         plan_reports.append(PlanReport(source.id, read, len(graph),
                                        time.perf_counter() - tick))
     outputs["wsis.trig"] = to_trig(
-        graphs, PREFIXES, generated_header(
+        graphs, PREFIXES, bodies=bodies, comment=generated_header(
             "WSIS Roadmaps KG: reference data and every edition, one named graph each",
             [s for s in sources if (s.edition is not None and s.layout in READERS) or s.plan]))
     written: list[Path] = []

@@ -89,16 +89,25 @@ def _header(comment: Iterable[str], prefixes: Mapping[str, str]) -> str:
     return head + "\n"
 
 
-def to_turtle(graph: Graph, prefixes: Mapping[str, str], comment: Iterable[str] = ()) -> str:
-    writer = TermWriter(prefixes)
-    return _header(comment, prefixes) + "\n".join(_body(graph, writer, ""))
+def graph_body(graph: Graph, prefixes: Mapping[str, str]) -> str:
+    """The statements of a graph, without header: to reuse in Turtle and TriG."""
+    return "\n".join(_body(graph, TermWriter(prefixes), ""))
+
+
+def to_turtle(graph: Graph, prefixes: Mapping[str, str], comment: Iterable[str] = (),
+              body: str | None = None) -> str:
+    if body is None:
+        body = graph_body(graph, prefixes)
+    return _header(comment, prefixes) + body
 
 
 def to_trig(graphs: Mapping[URIRef, Graph], prefixes: Mapping[str, str],
-            comment: Iterable[str] = ()) -> str:
+            comment: Iterable[str] = (), bodies: Mapping[URIRef, str] | None = None) -> str:
     writer = TermWriter(prefixes)
     parts = [_header(comment, prefixes)]
     for name in sorted(graphs, key=str):
-        body = "\n".join(_body(graphs[name], writer, "    "))
-        parts.append(f"{writer.iri(name)} {{\n{body}}}\n\n")
+        body = bodies[name] if bodies and name in bodies else graph_body(graphs[name], prefixes)
+        indented = "".join("    " + line if line.strip() else line
+                           for line in body.splitlines(keepends=True))
+        parts.append(f"{writer.iri(name)} {{\n{indented}}}\n\n")
     return "".join(parts).rstrip("\n") + "\n"
