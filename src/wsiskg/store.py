@@ -86,6 +86,9 @@ def load_embedded(layout: Layout, location: Path | None = None,
         graph = NamedNode(str(iris.named_graph(name)))
         try:
             store.bulk_load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
+            # the union of the graphs, kept in the default graph: queries on disk run
+            # several times faster on it than with a union default graph
+            store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
         except SyntaxError as exc:
             del store
             shutil.rmtree(staging, ignore_errors=True)
@@ -111,14 +114,30 @@ def is_current(layout: Layout, location: Path) -> bool:
         return False
 
 
-def open_embedded(layout: Layout, location: Path | None = None) -> Any:
+class EmbeddedStore:
+    """The persistent store, read-only. Its default graph holds the union of the
+    named graphs, so queries run on it directly (a union default graph is not
+    needed, whatever the caller asks)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def query(self, text: str, *, substitutions: Any = None,
+              use_default_graph_as_union: bool = False) -> Any:
+        return self.store.query(text, substitutions=substitutions)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+
+def open_embedded(layout: Layout, location: Path | None = None) -> EmbeddedStore:
     """The store, read-only, reloaded first when the built files changed."""
     from pyoxigraph import Store
 
     target = location or default_store(layout)
     if not is_current(layout, target):
         load_embedded(layout, target)
-    return Store.read_only(str(target))
+    return EmbeddedStore(Store.read_only(str(target)))
 
 
 # -- export -------------------------------------------------------------------------
