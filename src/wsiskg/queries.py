@@ -326,25 +326,29 @@ def run(engine_name: str, handle: Any, text: str, bound: dict[str, tuple[str, st
 
 # -- rendering (SPARQL 1.1 results formats) ------------------------------------------
 
+def results_json(results: Results) -> dict[str, Any]:
+    """The SPARQL 1.1 Query Results JSON document of a result."""
+    bindings = []
+    for row in results.rows:
+        item: dict[str, dict[str, str]] = {}
+        for name, (kind, value, extra) in row.items():
+            cell: dict[str, str] = {"type": kind, "value": value}
+            if extra and extra.startswith("@"):
+                cell["xml:lang"] = extra[1:]
+            elif extra:
+                cell["datatype"] = extra
+            item[name] = cell
+        bindings.append(item)
+    return {"head": {"vars": results.variables}, "results": {"bindings": bindings}}
+
+
 def render(results: Results, fmt: str) -> str:
     import csv
     import io
     import json
 
     if fmt == "json":
-        bindings = []
-        for row in results.rows:
-            item: dict[str, dict[str, str]] = {}
-            for name, (kind, value, extra) in row.items():
-                cell: dict[str, str] = {"type": kind, "value": value}
-                if extra and extra.startswith("@"):
-                    cell["xml:lang"] = extra[1:]
-                elif extra:
-                    cell["datatype"] = extra
-                item[name] = cell
-            bindings.append(item)
-        return json.dumps({"head": {"vars": results.variables},
-                           "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+        return json.dumps(results_json(results), indent=2, ensure_ascii=False)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")

@@ -22,6 +22,7 @@ from typing import Any
 
 from .errors import WsiskgError
 from .queries import CannedQuery, Results, bind, run
+from .queries import results_json as sparql_json
 
 MAX_BODY = 1_000_000
 
@@ -63,19 +64,7 @@ def _run_limited(config: ServerConfig, text: str, bound: dict[str, tuple[str, st
 
 
 def results_json(results: Results, truncated: bool) -> dict[str, Any]:
-    bindings = []
-    for row in results.rows:
-        item = {}
-        for name, (kind, value, extra) in row.items():
-            cell = {"type": kind, "value": value}
-            if extra and extra.startswith("@"):
-                cell["xml:lang"] = extra[1:]
-            elif extra:
-                cell["datatype"] = extra
-            item[name] = cell
-        bindings.append(item)
-    data: dict[str, Any] = {"head": {"vars": results.variables},
-                            "results": {"bindings": bindings}}
+    data = sparql_json(results)
     if truncated:
         data["head"]["link"] = ["truncated"]
     return data
