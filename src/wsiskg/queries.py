@@ -235,13 +235,18 @@ def run_oxigraph(store: Any, text: str, bound: dict[str, tuple[str, str]]) -> Re
         substitutions[Variable(name)] = term
     solutions = store.query(text, substitutions=substitutions, use_default_graph_as_union=True)
     variables = [v.value for v in solutions.variables]
+    columns = list(enumerate(variables))
+    converted: dict[Any, tuple[str, str, str | None]] = {}  # rows repeat terms
     rows = []
     for solution in solutions:
         row = {}
-        for name in variables:
-            value = solution[name]
+        for index, name in columns:
+            value = solution[index]
             if value is not None:
-                row[name] = _ox_term(value)
+                term_row = converted.get(value)
+                if term_row is None:
+                    term_row = converted[value] = _ox_term(value)
+                row[name] = term_row
         rows.append(row)
     return Results(variables, rows)
 
