@@ -278,12 +278,20 @@ MUTATIONS = {
 
 
 @pytest.mark.parametrize("kind", sorted(MUTATIONS))
-def test_mutation_is_caught(kind: str, shapes: Graph, real_dump: bytes) -> None:
-    """Verify that each kind of damage to the real graph gives a violation."""
+def test_mutation_is_caught(kind: str, shapes: Graph, real_dump: bytes,
+                            tmp_path: Path) -> None:
+    """Verify that each kind of damage to the real graph gives a violation, and that
+    `wsiskg validate` on the damaged graph names its shape and exits 1."""
     update, shape = MUTATIONS[kind]
-    found = validate_store(_store(real_dump, update), shapes)
+    store = _store(real_dump, update)
+    found = validate_store(store, shapes)
     violations = {r.source_shape for r in found if r.severity == "Violation"}
     assert SHAPES + shape in violations
+    damaged = tmp_path / "damaged.nq"
+    damaged.write_bytes(store.dump(format=RdfFormat.N_QUADS))
+    code, out, _ = run("validate", str(damaged))
+    assert code == 1
+    assert f"Violation shapes:{shape} (" in out
 
 
 def test_sparql_fast_path_equals_pyshacl(shapes: Graph, layout: Layout) -> None:
