@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from rdflib import Dataset
 
 from wsiskg.build import EditionReport, read_edition
 from wsiskg.curation import Curation, load_curation
@@ -50,6 +51,14 @@ def entries_by_key(edition_reports: dict[str, EditionReport]) -> dict[tuple[str,
         for entry in report.entries:
             found[(sid, entry.action_line, entry.key)] = entry
     return found
+
+
+@pytest.fixture(scope="session")
+def dataset() -> Dataset:
+    """The built graph, data/kg/wsis.trig, read once (tests must not change it)."""
+    data = Dataset()
+    data.parse(ROOT / "data" / "kg" / "wsis.trig", format="trig")
+    return data
 
 
 @functools.cache

@@ -130,13 +130,6 @@ def test_amendment_proposals(plan: PlanRead, expected: dict) -> None:  # type: i
 
 # -- in the graph -------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    data = Dataset()
-    data.parse(ROOT / "data" / "kg" / "wsis.trig", format="trig")
-    return data
-
-
 def test_resolution_is_one_node_whichever_document_cites_it(dataset: Dataset) -> None:
     """Verify that PP Resolution 130 is the node a roadmap entry and a plan output both cite."""
     pp130 = iris.resolution("pp", "130")

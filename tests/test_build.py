@@ -106,12 +106,11 @@ def test_every_curation_entry_is_applied_and_reported(
     assert recorded
 
 
-def test_corrections_are_in_the_graph(edition_reports: dict[str, EditionReport]) -> None:
+def test_corrections_are_in_the_graph(edition_reports: dict[str, EditionReport],
+                                      dataset: Dataset) -> None:
     """Verify that the graph records each correction: rule, printed and corrected text."""
-    data = Dataset()
-    data.parse(ROOT / "data" / "kg" / "wsis.trig", format="trig")
     graph = Graph()
-    for s, p, o, _ in data.quads((None, None, None, None)):
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
     for sid, report in edition_reports.items():
         fixes = report.corrections
@@ -134,11 +133,11 @@ def test_changed_source_is_refused(project_copy: Callable[[], Path]) -> None:
         build(Layout(root))
 
 
-def test_edition_graph_links_to_described_nodes_only(sources: dict[str, Source]) -> None:
+def test_edition_graph_links_to_described_nodes_only(sources: dict[str, Source],
+                                                     dataset: Dataset) -> None:
     """Verify that every id/ IRI the edition graphs link to is described somewhere
     (editions of the registry count as described: they chain to each other)."""
-    data = Dataset()
-    data.parse(ROOT / "data" / "kg" / "wsis.trig", format="trig")
+    data = dataset
     subjects = {s for s, _, _, _ in data.quads((None, None, None, None))}
     subjects |= {iris.edition(s.edition.id) for s in sources.values() if s.edition}
     for s, p, o, _ in data.quads((None, None, None, None)):

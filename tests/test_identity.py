@@ -16,15 +16,6 @@ from wsiskg.identity import Decision, Identity, apply_identity, similarity
 from wsiskg.iris import WSIS
 from wsiskg.records import Entry
 
-from .conftest import ROOT
-
-
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    data = Dataset()
-    data.parse(ROOT / "data" / "kg" / "wsis.trig", format="trig")
-    return data
-
 
 def test_same_outcome_is_one_node_across_editions(dataset: Dataset) -> None:
     """Verify that C2 A of all four editions (2010 worded differently) is one outcome."""

@@ -24,6 +24,11 @@ Exit codes:
   3  cannot run: missing, unreadable, changed or malformed input
 """
 
+# the option of every command that reads the embedded store
+STORE_OPTION = click.option(
+    "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="The embedded store (default: .wsiskg/store).")
+
 
 def _layout(root: Path | None):  # type: ignore[no-untyped-def]
     from .paths import Layout, default_layout
@@ -270,8 +275,7 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
               help="Seconds a query may run before it is answered 503.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
               help="Rows returned at most; more are cut (flagged in the results).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The embedded store (default: .wsiskg/store).")
+@STORE_OPTION
 @click.pass_obj
 def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int,
           store_dir: Path | None) -> None:
@@ -306,8 +310,7 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "markdown", "json"]),
               default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The embedded store (default: .wsiskg/store).")
+@STORE_OPTION
 @click.pass_obj
 def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | None, fmt: str,
          output: Path | None, store_dir: Path | None) -> None:
@@ -334,8 +337,7 @@ def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | N
 @click.option("--action-line", default="C5", show_default=True, help="The action line (trend).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The picture file: .png or .svg.")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The embedded store (default: .wsiskg/store).")
+@STORE_OPTION
 @click.pass_obj
 def plot(root: Path | None, kind: str, edition: str, action_line: str, output: Path,
          store_dir: Path | None) -> None:
@@ -367,8 +369,7 @@ def plot(root: Path | None, kind: str, edition: str, action_line: str, output: P
 @main.command(epilog=EPILOG)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder of the site (replaced as a whole).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              default=None, help="The embedded store (default: .wsiskg/store).")
+@STORE_OPTION
 @click.pass_obj
 def report(root: Path | None, output: Path, store_dir: Path | None) -> None:
     """Write a static HTML report: editions, action-line pages across editions, SDG

@@ -63,14 +63,14 @@ SELECT ?this ?link ?actionLine ?outcome (COUNT(DISTINCT ?item) AS ?n) WHERE {
 } GROUP BY ?this ?link ?actionLine ?outcome"""
 
 LINKS = {
-    "SDG goals": "https://w3id.org/wsis-kg/ontology#linkedSDGGoal",
-    "SDG targets": "https://w3id.org/wsis-kg/ontology#linkedSDGTarget",
-    "resolutions": "https://w3id.org/wsis-kg/ontology#citesResolution",
-    "strategic goals": "https://w3id.org/wsis-kg/ontology#citesStrategicGoal",
+    "SDG goals": str(iris.WSIS.linkedSDGGoal),
+    "SDG targets": str(iris.WSIS.linkedSDGTarget),
+    "resolutions": str(iris.WSIS.citesResolution),
+    "strategic goals": str(iris.WSIS.citesStrategicGoal),
 }
 COUNTED = {
-    "results": "https://w3id.org/wsis-kg/ontology#hasExpectedResult",
-    "activities": "https://w3id.org/wsis-kg/ontology#hasActivity",
+    "results": str(iris.WSIS.hasExpectedResult),
+    "activities": str(iris.WSIS.hasActivity),
 }
 
 

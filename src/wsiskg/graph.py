@@ -122,45 +122,35 @@ class GraphBuilder:
                  Literal(f"{BODY_NAMES[body]} {kind.title()} {printed_number}", lang="en"))
         return node
 
+    def _plan_node(self, node: URIRef, cls: URIRef, parent: tuple[URIRef, URIRef],
+                   plan: str, word: str, number: object) -> URIRef:
+        """A numbered part of an action plan: typed, linked to its parent, labelled."""
+        self.add(node, RDF.type, cls)
+        self.add(node, *parent)
+        self.add(node, WSIS.number, Literal(str(number)))
+        self.add(node, RDFS.label, Literal(f"{plan.upper()} {word} {number}", lang="en"))
+        return node
+
     def plan_ref(self, ref: PlanRef) -> list[tuple[URIRef, URIRef]]:
         """Nodes of an action-plan reference, with the entry property for each."""
-        plan = iris.action_plan(ref.plan)
-        links: list[tuple[URIRef, URIRef]] = []
+        plan = (WSIS.actionPlan, iris.action_plan(ref.plan))
         if ref.programme is not None:
-            node = iris.plan_programme(ref.plan, ref.programme)
-            self.add(node, RDF.type, WSIS.Programme)
-            self.add(node, WSIS.actionPlan, plan)
-            self.add(node, WSIS.number, Literal(str(ref.programme)))
-            self.add(node, RDFS.label, Literal(f"{ref.plan.upper()} Programme {ref.programme}",
-                                               lang="en"))
-            links.append((WSIS.citesProgramme, node))
-            return links
+            node = self._plan_node(iris.plan_programme(ref.plan, ref.programme),
+                                   WSIS.Programme, plan, ref.plan, "Programme", ref.programme)
+            return [(WSIS.citesProgramme, node)]
         assert ref.objective is not None
-        objective = iris.plan_objective(ref.plan, ref.objective)
-        self.add(objective, RDF.type, WSIS.Objective)
-        self.add(objective, WSIS.actionPlan, plan)
-        self.add(objective, WSIS.number, Literal(str(ref.objective)))
-        self.add(objective, RDFS.label, Literal(f"{ref.plan.upper()} Objective {ref.objective}",
-                                                lang="en"))
+        objective = self._plan_node(iris.plan_objective(ref.plan, ref.objective),
+                                    WSIS.Objective, plan, ref.plan, "Objective", ref.objective)
+        parent = (WSIS.objective, objective)
         if ref.output is not None:
-            node = iris.plan_output(ref.plan, ref.output)
-            self.add(node, RDF.type, WSIS.Output)
-            self.add(node, WSIS.objective, objective)
-            self.add(node, WSIS.number, Literal(ref.output))
-            self.add(node, RDFS.label, Literal(f"{ref.plan.upper()} Output {ref.output}",
-                                               lang="en"))
-            links.append((WSIS.citesPlanOutput, node))
-        elif ref.outcome is not None:
-            node = iris.plan_outcome(ref.plan, ref.outcome)
-            self.add(node, RDF.type, WSIS.PlanOutcome)
-            self.add(node, WSIS.objective, objective)
-            self.add(node, WSIS.number, Literal(ref.outcome))
-            self.add(node, RDFS.label, Literal(f"{ref.plan.upper()} Outcome {ref.outcome}",
-                                               lang="en"))
-            links.append((WSIS.citesPlanOutcome, node))
-        else:
-            links.append((WSIS.citesPlanObjective, objective))
-        return links
+            node = self._plan_node(iris.plan_output(ref.plan, ref.output), WSIS.Output,
+                                   parent, ref.plan, "Output", ref.output)
+            return [(WSIS.citesPlanOutput, node)]
+        if ref.outcome is not None:
+            node = self._plan_node(iris.plan_outcome(ref.plan, ref.outcome), WSIS.PlanOutcome,
+                                   parent, ref.plan, "Outcome", ref.outcome)
+            return [(WSIS.citesPlanOutcome, node)]
+        return [(WSIS.citesPlanObjective, objective)]
 
     def regional_initiative(self, code: str) -> URIRef:
         node = iris.regional_initiative(code)

@@ -15,6 +15,8 @@ from rdflib import Namespace, URIRef
 BASE = "https://w3id.org/wsis-kg/"
 ID = BASE + "id/"
 GRAPH = BASE + "graph/"
+SHAPES = BASE + "shapes#"  # the SHACL shapes' terms
+SHAPES_GRAPH = URIRef(BASE + "shapes")
 
 WSIS = Namespace(BASE + "ontology#")
 ONTOLOGY = URIRef(BASE + "ontology")

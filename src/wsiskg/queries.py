@@ -106,7 +106,7 @@ def _outcome_key(value: str) -> tuple[str, str]:
 
 
 def _keyword(value: str) -> tuple[str, str]:
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .,'/()-]{1,59}", value) or "'" in value:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 .,/()-]{1,59}", value):
         raise ValueError("2 to 60 letters, digits, spaces and . , / ( ) -")
     return ("string", value)
 
@@ -403,7 +403,7 @@ def _tsv(term: tuple[str, str, str | None]) -> str:
 
 
 def _short(value: str) -> str:
-    return value.replace("https://w3id.org/wsis-kg/id/", "id:")
+    return value.replace(iris.ID, "id:")
 
 
 # -- remote endpoints ------------------------------------------------------------------

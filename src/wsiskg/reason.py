@@ -34,6 +34,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
+from . import iris
 from .errors import UsageError
 
 ENGINES = ("fast", "owlrl")
@@ -206,7 +207,7 @@ def restrict(graph: Graph, ontology: Graph) -> set[tuple[object, object, object]
     properties |= {b for _, b in schema.inverses} | {c[0] for c in schema.chains}
     found: set[tuple[object, object, object]] = set()
     for s, p, o in graph:
-        if not str(s).startswith("https://w3id.org/wsis-kg/id/"):
+        if not str(s).startswith(iris.ID):
             continue
         if p == RDF.type and o in classes:
             found.add((s, p, o))

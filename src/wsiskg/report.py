@@ -7,6 +7,7 @@ import json
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
+from . import iris
 from .build import BuildResult
 from .stats import FileStats
 from .validate import ValidationReport, ValidationResult
@@ -67,9 +68,9 @@ def render_stats(files: list[FileStats]) -> str:
 
 
 def _short(iri: str) -> str:
-    for prefix, namespace in (("wsis:", "https://w3id.org/wsis-kg/ontology#"),
-                              ("id:", "https://w3id.org/wsis-kg/id/"),
-                              ("shapes:", "https://w3id.org/wsis-kg/shapes#"),
+    for prefix, namespace in (("wsis:", str(iris.WSIS)),
+                              ("id:", iris.ID),
+                              ("shapes:", iris.SHAPES),
                               ("skos:", "http://www.w3.org/2004/02/skos/core#"),
                               ("sh:", "http://www.w3.org/ns/shacl#")):
         if iri.startswith(namespace):

@@ -27,6 +27,7 @@ from pyoxigraph import Literal as OxLiteral
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from . import iris
 from .errors import DataError, UsageError
 from .paths import Layout
 
@@ -337,7 +338,7 @@ def shape_subset(shapes: Graph, shape: URIRef) -> Graph:
     """One node shape with everything it refers to (property shapes, lists,
     SPARQL constraints) and the prefix declarations: to validate one shape."""
     subset = Graph()
-    todo: list[object] = [shape, URIRef("https://w3id.org/wsis-kg/shapes")]
+    todo: list[object] = [shape, iris.SHAPES_GRAPH]
     seen: set[object] = set()
     while todo:
         node = todo.pop()
