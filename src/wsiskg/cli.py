@@ -41,8 +41,23 @@ def _fail(error: WsiskgError) -> None:
     sys.exit(error.exit_code)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .paths import default_layout
+    from .release import data_version
+
+    try:
+        data = data_version(default_layout())
+    except WsiskgError as error:
+        data = error.render()
+    click.echo(f"wsiskg {__version__}\ndata: {data}")
+    ctx.exit(0)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
-@click.version_option(__version__, "-V", "--version", prog_name="wsiskg")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Print the package and data versions and exit.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project folder (default: $WSISKG_ROOT, else the folder holding "
                    "data/sources/registry.yaml above the current one).")
@@ -75,6 +90,10 @@ def build(root: Path | None, quiet: bool, corrections: bool, with_store: bool) -
 
     try:
         layout = _layout(root)
+        if layout.installed:
+            raise UsageError("build needs a maintainer's checkout (sources and curation); "
+                             "the installed package carries the built graph already",
+                             hint="run it in a clone of the repository, or give --root")
         result = run_build(layout)
         loaded = None
         if with_store:
@@ -264,6 +283,34 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
         _fail(error)
         return
     _emit(data.decode("utf-8"), output)
+
+
+@main.command(epilog=EPILOG)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="The release folder (created; its release files replaced).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Where the files will be published (default: "
+                   "https://w3id.org/wsis-kg/release/VERSION/); the download URLs.")
+@click.option("--sparql-endpoint", default=None, metavar="URL",
+              help="A public SPARQL endpoint serving this release (void:sparqlEndpoint).")
+@click.pass_obj
+def release(root: Path | None, output: Path, base_url: str | None,
+            sparql_endpoint: str | None) -> None:
+    """Write a dataset release for this version: the graph as TriG, N-Quads (gzip),
+    Turtle and JSON-LD, the ontology as Turtle, RDF/XML and JSON-LD, a VoID + DCAT
+    description with sizes and SHA-256 checksums, and SHA256SUMS. Byte-stable."""
+    from .release import make_release
+
+    try:
+        result = make_release(_layout(root), output, base_url=base_url,
+                              endpoint=sparql_endpoint)
+    except WsiskgError as error:
+        _fail(error)
+        return
+    for name, size, _digest in result.files:
+        click.echo(f"{size:>10}  {name}")
+    click.echo(f"wrote {len(result.files)} files to {result.folder}/ ({result.triples} "
+               f"triples in {len(result.graphs)} named graphs, plus the description)")
 
 
 @main.command(epilog=EPILOG)
