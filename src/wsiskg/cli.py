@@ -501,6 +501,11 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
             raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
         bound = bind(canned, parse_params(params))
         if endpoint:
+            from .queries import default_graph_warning
+
+            warning = default_graph_warning(endpoint)
+            if warning:
+                click.echo(f"warning: {warning}", err=True)
             results = run_remote(endpoint, canned.text, bound)
         elif engine == "oxigraph":
             results = run(engine, open_embedded(layout, store_dir), canned.text, bound)

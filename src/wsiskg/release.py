@@ -187,7 +187,7 @@ def _ontology_terms() -> list[str]:
 class _Compactor:
     def __init__(self, ctx: Mapping[str, Any]) -> None:
         body = ctx["@context"]
-        self.terms = {value_iri: name for name, value in body.items()
+        self.terms: dict[str, str] = {value_iri: name for name, value in body.items()
                       if isinstance(value, str) and ":" in value
                       and (value_iri := self.expand(body, value)) is not None
                       and name not in PREFIXES}
