@@ -222,7 +222,8 @@ def served(venv: Path, user: Path) -> Iterator[str]:
 
 def test_serve(served: str) -> None:
     """Verify the installed package serves the graph: one SPARQL query over HTTP."""
-    query = "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/wsis-kg/ontology#RoadmapEntry> }"
+    query = ("SELECT (COUNT(*) AS ?n) WHERE "
+             "{ ?e a <https://w3id.org/wsis-kg/ontology#RoadmapEntry> }")
     request = urllib.request.Request(
         f"{served}/sparql?{urllib.parse.urlencode({'query': query})}",
         headers={"Accept": "application/sparql-results+json"})
@@ -231,11 +232,14 @@ def test_serve(served: str) -> None:
     assert int(data["results"]["bindings"][0]["n"]["value"]) > 200
 
 
-def test_build_needs_a_checkout(venv: Path, user: Path) -> None:
-    """Verify `build` from the installed package is a usage error naming the reason."""
-    done = run(venv, user, "build")
+@pytest.mark.parametrize("args", [("build",), ("lines", "roadmaps-2010")])
+def test_maintainer_commands_need_a_checkout(venv: Path, user: Path,
+                                            args: tuple[str, ...]) -> None:
+    """Verify `build` and `lines` from the installed package are usage errors (exit 2)
+    naming the reason."""
+    done = run(venv, user, *args)
     assert done.returncode == 2
-    assert "maintainer's checkout" in done.stderr
+    assert "needs a maintainer's checkout" in done.stderr
 
 
 def test_checkout_mode_is_kept(tmp_path: Path) -> None:

@@ -36,6 +36,16 @@ def _layout(root: Path | None):  # type: ignore[no-untyped-def]
     return Layout(root) if root else default_layout()
 
 
+def _checkout(root: Path | None, command: str):  # type: ignore[no-untyped-def]
+    """The layout, which must be a maintainer's checkout (sources and curation)."""
+    layout = _layout(root)
+    if layout.installed:
+        raise UsageError(f"{command} needs a maintainer's checkout (sources and curation); "
+                         "the installed package carries the built graph only",
+                         hint="run it in a clone of the repository, or give --root")
+    return layout
+
+
 def _fail(error: WsiskgError) -> None:
     click.echo(f"error: {error.render()}", err=True)
     sys.exit(error.exit_code)
@@ -89,11 +99,7 @@ def build(root: Path | None, quiet: bool, corrections: bool, with_store: bool) -
     from .report import render_build
 
     try:
-        layout = _layout(root)
-        if layout.installed:
-            raise UsageError("build needs a maintainer's checkout (sources and curation); "
-                             "the installed package carries the built graph already",
-                             hint="run it in a clone of the repository, or give --root")
+        layout = _checkout(root, "build")
         result = run_build(layout)
         loaded = None
         if with_store:
@@ -546,7 +552,7 @@ def lines(root: Path | None, source: str, roles: tuple[str, ...]) -> None:
     from .build import line_roles
 
     try:
-        rows = line_roles(_layout(root), source)
+        rows = line_roles(_checkout(root, "lines"), source)
     except WsiskgError as error:
         _fail(error)
         return
