@@ -69,8 +69,9 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_print_version, help="Print the package and data versions and exit.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project folder (default: $WSISKG_ROOT, else the folder holding "
-                   "data/sources/registry.yaml above the current one).")
+              help="A maintainer's checkout (default: $WSISKG_ROOT, else the folder "
+                   "holding data/sources/registry.yaml at or above the current one, else "
+                   "the installed package's data).")
 @click.pass_context
 def main(ctx: click.Context, root: Path | None) -> None:
     """wsiskg: the WSIS Roadmaps Knowledge Graph.

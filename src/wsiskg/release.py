@@ -122,7 +122,7 @@ def sorted_quads(store: Any, graph: Any = None) -> list[Any]:
     return sorted(quads, key=_key)
 
 
-def dump(store: Any, fmt: str) -> bytes:
+def dump(store: Any, fmt: str, ctx: Mapping[str, Any] | None = None) -> bytes:
     """A store in one of the export formats, written from sorted quads so that
     the same content gives the same bytes: trig, nquads and jsonld keep the
     named graphs; turtle and ntriples write the default graph."""
@@ -131,7 +131,9 @@ def dump(store: Any, fmt: str) -> bytes:
     if fmt not in (*EXPORT_FORMATS, "rdfxml"):
         raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     if fmt == "jsonld":
-        return to_jsonld(list(store), context())
+        if ctx is None:
+            raise ValueError("a JSON-LD dump needs its context")
+        return to_jsonld(list(store), ctx)
     kwargs: dict[str, Any] = {}
     if fmt in ("turtle", "trig", "rdfxml"):
         kwargs["prefixes"] = PREFIXES
@@ -153,35 +155,41 @@ def export(layout: Layout, fmt: str) -> bytes:
     graphs, triple formats give their union. Byte-stable."""
     if fmt not in EXPORT_FORMATS:
         raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    return dump(graph_store(layout, named=fmt in ("trig", "nquads", "jsonld")), fmt)
+    return dump(graph_store(layout, named=fmt in ("trig", "nquads", "jsonld")), fmt,
+                context(layout) if fmt == "jsonld" else None)
 
 
 # -- JSON-LD ------------------------------------------------------------------------
 
-def context(ontology_terms: Iterable[str] | None = None) -> dict[str, Any]:
+def context(layout: Layout) -> dict[str, Any]:
     """The published ``@context``: the prefixes, and a short name for every term
-    of the ontology (``ActionLine``, ``linkedSDGTarget`` …)."""
-    terms = sorted(ontology_terms if ontology_terms is not None else _ontology_terms())
+    of the layout's ontology (``ActionLine``, ``linkedSDGTarget`` …)."""
+    return context_of(ontology_terms(layout.ontology / "wsis.ttl"))
+
+
+def context_of(terms: Iterable[str]) -> dict[str, Any]:
     body: dict[str, Any] = dict(sorted(PREFIXES.items()))
-    for local in terms:
+    for local in sorted(terms):
         if local not in body:
             body[local] = f"wsis:{local}"
     return {"@context": body}
 
 
-def _ontology_terms() -> list[str]:
-    """The local names of the terms the ontology declares (classes, properties,
-    individuals), read from the packaged or checked-out ontology."""
-    from .paths import default_layout
+def ontology_terms(path: Path) -> list[str]:
+    """The local names of the terms the ontology declares (every typed subject in
+    its namespace: classes, properties, individuals)."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
 
-    path = default_layout().ontology / "wsis.ttl"
+    graph = Graph()
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise DataError(f"cannot read: {exc}", path=path) from None
-    import re
-
-    return sorted(set(re.findall(r"(?m)^wsis:([A-Za-z][A-Za-z0-9_]*)\s", text)))
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several kinds for bad Turtle
+        raise DataError(f"cannot parse: {exc}", path=path) from None
+    namespace = str(iris.WSIS)
+    return sorted({str(s)[len(namespace):] for s in graph.subjects(RDF.type, None)
+                   if isinstance(s, URIRef) and str(s).startswith(namespace)
+                   and str(s)[len(namespace):].isidentifier()})
 
 
 class _Compactor:
@@ -459,7 +467,7 @@ def make_release(layout: Layout, output: Path, *, base_url: str | None = None,
     store.load(description_ttl, format=RdfFormat.TURTLE, to_graph=target)
     union.load(description_ttl, format=RdfFormat.TURTLE, to_graph=DefaultGraph())
 
-    ctx = context()
+    ctx = context(layout)
     ontology = Store()
     ontology.extend(ontology_quads(layout.ontology / "wsis.ttl", DefaultGraph()))
     contents: dict[str, bytes] = {
