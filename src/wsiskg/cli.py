@@ -275,8 +275,8 @@ def load(root: Path | None, store_dir: Path | None, endpoint: str | None) -> Non
 @click.option("-f", "--format", "fmt",
               type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
               default="trig", show_default=True,
-              help="trig and nquads keep the named graphs; turtle, ntriples and jsonld give "
-                   "their union.")
+              help="trig, nquads and jsonld keep the named graphs; turtle and ntriples give "
+                   "their union. Byte-stable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (default: standard output).")
 @click.pass_obj
