@@ -423,20 +423,146 @@ def _sparql_term(kind: str, value: str) -> str:
     return f'"{escaped}"'
 
 
+# what a query's algebra is made of above the first pattern of its WHERE group: the
+# solution modifiers, then the group's filters, joins, optionals and minuses (the
+# first pattern is on the left); a second Project is a subquery, which is not entered
+_DOWN = {"Slice": "p", "Distinct": "p", "Reduced": "p", "OrderBy": "p", "Extend": "p",
+         "Filter": "p", "AggregateJoin": "p", "Group": "p", "Join": "p1", "LeftJoin": "p1",
+         "Minus": "p1", "Project": "p"}
+# the lexical tokens that may hold braces without opening a group: comments, IRIs,
+# long and short strings; then the brackets
+_SPARQL_TOKEN = re.compile(
+    r"(?P<skip>#[^\n]*"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*')"
+    r"|(?P<open>[{(\[])|(?P<close>[})\]])",
+    re.S)
+
+
+def _rdflib_term(kind: str, value: str) -> Any:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    if kind == "iri":
+        return URIRef(value)
+    if kind == "integer":
+        return Literal(value, datatype=XSD.integer)
+    return Literal(value)
+
+
+def _algebra(text: str) -> Any:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return translateQuery(parseQuery(text))
+    except Exception as exc:  # pyparsing and rdflib raise several kinds
+        raise UsageError(f"the query does not parse: {exc}") from None
+
+
+def bound_algebra(text: str, bound: dict[str, tuple[str, str]]) -> Any:
+    """The query's algebra with the parameters bound: a one-row VALUES table
+    (``ToMultiSet``) joined with the first pattern of the WHERE group, below the
+    group's filters, so that every filter, optional and aggregate sees them."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.algebra import Join, ToMultiSet
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    query = _algebra(text)
+    parent, attr = query.algebra, "p"
+    node = parent[attr]
+    projected = False
+    while isinstance(node, CompValue) and node.name in _DOWN:
+        if node.name == "Project":
+            if projected:
+                break
+            projected = True
+        parent, attr = node, _DOWN[node.name]
+        node = parent[attr]
+    row = {Variable(name): _rdflib_term(*bound[name]) for name in sorted(bound)}
+    parent[attr] = Join(ToMultiSet(CompValue("values", res=[row])), node)
+    return query.algebra
+
+
+def _comparable(node: Any) -> Any:
+    """An algebra without rdflib's bookkeeping (variable sets, laziness), to compare."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return (node.name, tuple((key, _comparable(value)) for key, value in node.items()
+                                 if key not in ("_vars", "lazy")))
+    if isinstance(node, list | tuple):
+        return tuple(_comparable(value) for value in node)
+    if isinstance(node, dict):
+        return tuple(sorted((str(key), _comparable(value)) for key, value in node.items()))
+    if isinstance(node, set):
+        return tuple(sorted(map(repr, node)))
+    return repr(node)
+
+
+def _where_group(text: str, form: str, has_template: bool) -> int | None:
+    """Where the WHERE group's body starts: after the first brace at the outer
+    level (after the CONSTRUCT template, if any), whether or not the WHERE keyword
+    is written; comments, IRIs and strings are skipped as tokens."""
+    depth, template = 0, form == "ConstructQuery" and has_template
+    for match in _SPARQL_TOKEN.finditer(text):
+        if match.group("open"):
+            if depth == 0 and match.group("open") == "{":
+                if not template:
+                    return match.end()
+                template = False
+            depth += 1
+        elif match.group("close"):
+            depth -= 1
+    return None
+
+
 def with_values(text: str, bound: dict[str, tuple[str, str]]) -> str:
-    """The query with its parameters bound by a VALUES block opening its WHERE
-    clause (the SPARQL 1.1 Protocol has no other way to bind them): the block is
-    built from the typed, validated terms, never from the user's text, and joins
-    before the query's filters see the variables."""
+    """The query with its parameters bound, for an endpoint (the SPARQL 1.1
+    Protocol has no other way to bind them). The binding is defined on the parsed
+    query: a VALUES table joined with the first pattern of its WHERE group
+    (:func:`bound_algebra`). The text sent is the query with that VALUES block
+    opening the group, built from the typed, validated terms; it is parsed again
+    and refused unless its algebra is exactly the bound algebra."""
     if not bound:
         return text
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        form = parseQuery(text)[1]
+    except Exception as exc:  # pyparsing raises several kinds
+        raise UsageError(f"the query does not parse: {exc}") from None
+    start = _where_group(text, form.name, form.get("template") is not None)
+    if start is None:
+        raise UsageError("the query has no WHERE group to bind its parameters in")
     names = sorted(bound)
     row = " ".join(_sparql_term(*bound[name]) for name in names)
     block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
-    match = re.search(r"\bWHERE\s*\{", text)
-    if match is None:
-        raise UsageError("the query has no WHERE clause to bind its parameters in")
-    return f"{text[:match.end()]}\n  {block}\n{text[match.end():]}"
+    result = f"{text[:start]}\n  {block}\n{text[start:]}"
+    if _comparable(_algebra(result).algebra) != _comparable(bound_algebra(text, bound)):
+        raise UsageError("cannot bind the parameters of this query for a remote endpoint "
+                         "(its WHERE group does not open where expected)")
+    return result
+
+
+def default_graph_warning(endpoint: str) -> str | None:
+    """A warning when the endpoint's default graph is empty: the canned queries
+    read the default graph and would answer with 0 rows, the violation checks
+    included, on a store without a union default graph."""
+    from .store import query_remote
+
+    if query_remote(endpoint, "ASK { ?s ?p ?o }").get("boolean"):
+        return None
+    if query_remote(endpoint, "ASK { GRAPH ?g { ?s ?p ?o } }").get("boolean"):
+        return (f"the default graph of {endpoint} is empty but its named graphs hold data: "
+                "the queries read the default graph and answer with 0 rows (the violation "
+                "checks included); make the store's default graph the union of the named "
+                "graphs (see the README's triple-store table)")
+    return (f"{endpoint} holds no data: every query answers with 0 rows; load it with "
+            "`wsiskg load --endpoint`")
 
 
 def run_remote(endpoint: str, text: str, bound: dict[str, tuple[str, str]]) -> Results:
