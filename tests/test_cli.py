@@ -112,3 +112,11 @@ def test_lines_unknown_source() -> None:
     """Verify exit code 3 and the known ids for an unknown source."""
     code, _, err = run("lines", "roadmaps-1999")
     assert code == 3 and "roadmaps-2010" in err
+
+
+def test_diff_refuses_an_action_line_the_editions_do_not_hold() -> None:
+    """Verify that `diff --action-line C9` (well formed, but in neither edition) is a usage
+    error naming the action lines the two editions hold, not "no differences"."""
+    code, out, err = run("diff", "2019-draft-zero", "2019", "--action-line", "C9")
+    assert code == 2 and out == ""
+    assert "no action line 'C9'" in err and "(known: C2, C5, C6)" in err

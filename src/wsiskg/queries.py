@@ -13,6 +13,7 @@ with a usage error (exit code 2).
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,10 +118,17 @@ def _integer(value: str) -> tuple[str, str]:
     return ("integer", value)
 
 
+def _property(value: str) -> tuple[str, str]:
+    if not re.fullmatch(r"wsis:[A-Za-z][A-Za-z0-9]*", value):
+        raise ValueError("a property of the ontology such as wsis:hasActivity")
+    return _iri(str(iris.WSIS[value.removeprefix("wsis:")]))
+
+
 TYPES: dict[str, Callable[[str], tuple[str, str]]] = {
     "edition": _edition, "action-line": _action_line, "sdg-goal": _sdg_goal,
     "sdg-target": _sdg_target, "plan-objective": _objective, "year": _year,
     "outcome-key": _outcome_key, "keyword": _keyword, "integer": _integer,
+    "property": _property,
 }
 
 
@@ -142,8 +150,9 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     return header
 
 
-def load_query(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
+def load_query(path: Path, text: str | None = None) -> CannedQuery:
+    if text is None:
+        text = path.read_text(encoding="utf-8")
     header = parse_header(text, path)
     for key in ("summary", "description", "params"):
         if key not in header:
@@ -169,6 +178,20 @@ def load_queries(folder: Path) -> dict[str, CannedQuery]:
     if not files:
         raise DataError("no canned queries (*.rq) found", path=folder)
     return {q.name: q for q in map(load_query, files)}
+
+
+def internal_query(name: str) -> CannedQuery:
+    """One of the queries the package itself runs (``wsiskg/sparql/NAME.rq``)."""
+    resource = importlib.resources.files("wsiskg").joinpath("sparql", f"{name}.rq")
+    return load_query(Path(f"sparql/{name}.rq"), resource.read_text(encoding="utf-8"))
+
+
+def internal_queries() -> dict[str, CannedQuery]:
+    """Every query the package itself runs, by name."""
+    folder = importlib.resources.files("wsiskg").joinpath("sparql")
+    names = sorted(item.name.removesuffix(".rq") for item in folder.iterdir()
+                   if item.name.endswith(".rq"))
+    return {name: internal_query(name) for name in names}
 
 
 def find_query(folder: Path, name: str) -> CannedQuery:
