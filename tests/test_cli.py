@@ -120,3 +120,19 @@ def test_diff_refuses_an_action_line_the_editions_do_not_hold() -> None:
     code, out, err = run("diff", "2019-draft-zero", "2019", "--action-line", "C9")
     assert code == 2 and out == ""
     assert "no action line 'C9'" in err and "(known: C2, C5, C6)" in err
+
+
+def test_query_refuses_values_the_graph_does_not_hold() -> None:
+    """Verify that an edition, action line or year the graph does not hold is a usage
+    error naming what it holds, where it used to give 0 rows and exit 0."""
+    code, out, err = run("query", "entries-by-sdg-target", "-p", "target=9.c",
+                         "-p", "edition=2031")
+    assert code == 2 and out == ""
+    assert "edition=2031" in err and "2019-draft-zero" in err and "2024-draft" in err
+    code, _, err = run("query", "resolutions-by-action-line", "-p",
+                       "action_line=C9")
+    assert code == 2 and "C2, C4, C5, C6" in err
+    code, _, err = run("query", "outcomes-active-in-year", "-p", "year=1950")
+    assert code == 2 and "it holds 20" in err
+    code, out, _ = run("query", "outcomes-active-in-year", "-p", "year=2021")
+    assert code == 0 and "rows)" in out

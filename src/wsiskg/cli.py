@@ -430,16 +430,7 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
           engine: str, query_file: Path | None, store_dir: Path | None,
           endpoint: str | None, output: Path | None) -> None:
     """Run the canned query NAME (see `wsiskg queries`) on the built graph."""
-    from .queries import (
-        bind,
-        find_query,
-        load_query,
-        open_engine,
-        parse_params,
-        render,
-        run,
-        run_remote,
-    )
+    from .queries import answer, find_query, load_query, open_engine, parse_params, render
     from .store import open_embedded
 
     try:
@@ -452,14 +443,14 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
             canned = find_query(layout.queries, name)
         else:
             raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
-        bound = bind(canned, parse_params(params))
+        given = parse_params(params)
         if endpoint:
-            results = run_remote(endpoint, canned.text, bound)
+            results = answer("remote", endpoint, canned, given)
         elif engine == "oxigraph":
-            results = run(engine, open_embedded(layout, store_dir), canned.text, bound)
+            results = answer(engine, open_embedded(layout, store_dir), canned, given)
         else:
-            results = run(engine, open_engine(engine, layout.kg / "wsis.trig"), canned.text,
-                          bound)
+            results = answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned,
+                             given)
     except WsiskgError as error:
         _fail(error)
         return

@@ -235,6 +235,59 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     return given
 
 
+# -- values the graph holds ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Held:
+    """The editions, action lines and span of years the graph holds: a parameter of
+    type edition, action-line or year outside them is refused (it could only give
+    an empty answer that looks like a real one)."""
+    editions: frozenset[str]
+    action_lines: frozenset[str]
+    years: tuple[int, int] | None
+
+    def check(self, query: CannedQuery, given: dict[str, str]) -> None:
+        for param in query.params:
+            value = given.get(param.name)
+            if value is None:
+                continue
+            if param.type == "edition" and value not in self.editions:
+                known = ", ".join(sorted(self.editions))
+            elif param.type == "action-line" and value not in self.action_lines:
+                known = ", ".join(sorted(self.action_lines, key=lambda a: int(a[1:])))
+            elif (param.type == "year" and self.years is not None
+                  and not self.years[0] <= int(value) <= self.years[1]):
+                known = f"{self.years[0]} to {self.years[1]}"
+            else:
+                continue
+            raise UsageError(f"-p {param.name}={value}: the graph holds no such "
+                             f"{param.type.replace('-', ' ')} (it holds {known})")
+
+
+def held(engine_name: str, handle: Any) -> Held:
+    """What the graph on this engine holds (two small internal queries)."""
+    editions: set[str] = set()
+    lines: set[str] = set()
+    for row in run(engine_name, handle, internal_query("editions").text, {}).rows:
+        editions.add(row["id"][1])
+        if "actionLine" in row:
+            lines.add(row["actionLine"][1])
+    span = run(engine_name, handle, internal_query("timing-span").text, {}).rows
+    years = None
+    if span and "first" in span[0] and "last" in span[0]:
+        years = (int(span[0]["first"][1]), int(span[0]["last"][1]))
+    return Held(frozenset(editions), frozenset(lines), years)
+
+
+def answer(engine_name: str, handle: Any, query: CannedQuery, given: dict[str, str]) -> Results:
+    """Bind the given parameters, refuse values the graph does not hold, and run."""
+    bound = bind(query, given)
+    if any(p.type in ("edition", "action-line", "year") and p.name in given
+           for p in query.params):
+        held(engine_name, handle).check(query, given)
+    return run(engine_name, handle, query.text, bound)
+
+
 # -- engines ----------------------------------------------------------------------
 
 @dataclass
@@ -349,9 +402,13 @@ def open_engine(engine: str, trig: Path) -> Any:
 
 
 def run(engine_name: str, handle: Any, text: str, bound: dict[str, tuple[str, str]]) -> Results:
+    """Run on an engine: ``oxigraph`` (a store), ``rdflib`` (a dataset) or ``remote``
+    (the handle is the endpoint's URL)."""
     try:
         if engine_name == "oxigraph":
             return run_oxigraph(handle, text, bound)
+        if engine_name == "remote":
+            return run_remote(handle, text, bound)
         return run_rdflib(handle, text, bound)
     except SyntaxError as exc:
         raise UsageError(f"the query does not parse: {exc}") from None
