@@ -136,3 +136,16 @@ def test_query_refuses_values_the_graph_does_not_hold() -> None:
     assert code == 2 and "it holds 20" in err
     code, out, _ = run("query", "outcomes-active-in-year", "-p", "year=2021")
     assert code == 0 and "rows)" in out
+
+
+def test_query_file_without_a_header(tmp_path: Path) -> None:
+    """Verify that `query --file` runs a plain SPARQL file with no `#+` header."""
+    plain = tmp_path / "plain.rq"
+    plain.write_text("PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>\n"
+                     "SELECT (COUNT(?e) AS ?n) WHERE { ?e a wsis:RoadmapEdition }\n",
+                     encoding="utf-8")
+    code, out, err = run("query", "--file", str(plain), "-f", "csv")
+    assert code == 0, err
+    assert out.splitlines() == ["n", "4"]
+    code, _, err = run("query", "--file", str(plain), "-p", "edition=2019")
+    assert code == 2 and "has no parameter edition" in err

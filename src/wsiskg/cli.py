@@ -438,7 +438,7 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
         if query_file is not None:
             if not query_file.is_file():
                 raise UsageError(f"no such query file: {query_file}")
-            canned = load_query(query_file)
+            canned = load_query(query_file, header_required=False)
         elif name:
             canned = find_query(layout.queries, name)
         else:

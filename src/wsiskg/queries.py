@@ -150,10 +150,19 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     return header
 
 
-def load_query(path: Path, text: str | None = None) -> CannedQuery:
+def load_query(path: Path, text: str | None = None, *, header_required: bool = True) \
+        -> CannedQuery:
+    """A query file with its header; ``header_required=False`` accepts a plain SPARQL
+    file (no ``#+`` lines: no summary, no parameters)."""
     if text is None:
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            path=path) from None
     header = parse_header(text, path)
+    if not header_required and not header:
+        header = {"summary": "", "description": "", "params": []}
     for key in ("summary", "description", "params"):
         if key not in header:
             raise DataError(f"query header lacks '{key}'", path=path)
