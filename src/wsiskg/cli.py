@@ -484,16 +484,7 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
           engine: str, query_file: Path | None, store_dir: Path | None,
           endpoint: str | None, output: Path | None) -> None:
     """Run the canned query NAME (see `wsiskg queries`) on the built graph."""
-    from .queries import (
-        bind,
-        find_query,
-        load_query,
-        open_engine,
-        parse_params,
-        render,
-        run,
-        run_remote,
-    )
+    from .queries import answer, find_query, load_query, open_engine, parse_params, render
     from .store import open_embedded
 
     try:
@@ -501,24 +492,24 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
         if query_file is not None:
             if not query_file.is_file():
                 raise UsageError(f"no such query file: {query_file}")
-            canned = load_query(query_file)
+            canned = load_query(query_file, header_required=False)
         elif name:
             canned = find_query(layout.queries, name)
         else:
             raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
-        bound = bind(canned, parse_params(params))
+        given = parse_params(params)
         if endpoint:
             from .queries import default_graph_warning
 
             warning = default_graph_warning(endpoint)
             if warning:
                 click.echo(f"warning: {warning}", err=True)
-            results = run_remote(endpoint, canned.text, bound)
+            results = answer("remote", endpoint, canned, given)
         elif engine == "oxigraph":
-            results = run(engine, open_embedded(layout, store_dir), canned.text, bound)
+            results = answer(engine, open_embedded(layout, store_dir), canned, given)
         else:
-            results = run(engine, open_engine(engine, layout.kg / "wsis.trig"), canned.text,
-                          bound)
+            results = answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned,
+                             given)
     except WsiskgError as error:
         _fail(error)
         return

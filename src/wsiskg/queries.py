@@ -13,6 +13,7 @@ with a usage error (exit code 2).
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,10 +118,17 @@ def _integer(value: str) -> tuple[str, str]:
     return ("integer", value)
 
 
+def _property(value: str) -> tuple[str, str]:
+    if not re.fullmatch(r"wsis:[A-Za-z][A-Za-z0-9]*", value):
+        raise ValueError("a property of the ontology such as wsis:hasActivity")
+    return _iri(str(iris.WSIS[value.removeprefix("wsis:")]))
+
+
 TYPES: dict[str, Callable[[str], tuple[str, str]]] = {
     "edition": _edition, "action-line": _action_line, "sdg-goal": _sdg_goal,
     "sdg-target": _sdg_target, "plan-objective": _objective, "year": _year,
     "outcome-key": _outcome_key, "keyword": _keyword, "integer": _integer,
+    "property": _property,
 }
 
 
@@ -142,9 +150,19 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     return header
 
 
-def load_query(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
+def load_query(path: Path, text: str | None = None, *, header_required: bool = True) \
+        -> CannedQuery:
+    """A query file with its header; ``header_required=False`` accepts a plain SPARQL
+    file (no ``#+`` lines: no summary, no parameters)."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            path=path) from None
     header = parse_header(text, path)
+    if not header_required and not header:
+        header = {"summary": "", "description": "", "params": []}
     for key in ("summary", "description", "params"):
         if key not in header:
             raise DataError(f"query header lacks '{key}'", path=path)
@@ -169,6 +187,20 @@ def load_queries(folder: Path) -> dict[str, CannedQuery]:
     if not files:
         raise DataError("no canned queries (*.rq) found", path=folder)
     return {q.name: q for q in map(load_query, files)}
+
+
+def internal_query(name: str) -> CannedQuery:
+    """One of the queries the package itself runs (``wsiskg/sparql/NAME.rq``)."""
+    resource = importlib.resources.files("wsiskg").joinpath("sparql", f"{name}.rq")
+    return load_query(Path(f"sparql/{name}.rq"), resource.read_text(encoding="utf-8"))
+
+
+def internal_queries() -> dict[str, CannedQuery]:
+    """Every query the package itself runs, by name."""
+    folder = importlib.resources.files("wsiskg").joinpath("sparql")
+    names = sorted(item.name.removesuffix(".rq") for item in folder.iterdir()
+                   if item.name.endswith(".rq"))
+    return {name: internal_query(name) for name in names}
 
 
 def find_query(folder: Path, name: str) -> CannedQuery:
@@ -210,6 +242,59 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
             raise UsageError(f"parameter {pair!r} is not of the form name=value")
         given[name] = value
     return given
+
+
+# -- values the graph holds ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Held:
+    """The editions, action lines and span of years the graph holds: a parameter of
+    type edition, action-line or year outside them is refused (it could only give
+    an empty answer that looks like a real one)."""
+    editions: frozenset[str]
+    action_lines: frozenset[str]
+    years: tuple[int, int] | None
+
+    def check(self, query: CannedQuery, given: dict[str, str]) -> None:
+        for param in query.params:
+            value = given.get(param.name)
+            if value is None:
+                continue
+            if param.type == "edition" and value not in self.editions:
+                known = ", ".join(sorted(self.editions))
+            elif param.type == "action-line" and value not in self.action_lines:
+                known = ", ".join(sorted(self.action_lines, key=lambda a: int(a[1:])))
+            elif (param.type == "year" and self.years is not None
+                  and not self.years[0] <= int(value) <= self.years[1]):
+                known = f"{self.years[0]} to {self.years[1]}"
+            else:
+                continue
+            raise UsageError(f"-p {param.name}={value}: the graph holds no such "
+                             f"{param.type.replace('-', ' ')} (it holds {known})")
+
+
+def held(engine_name: str, handle: Any) -> Held:
+    """What the graph on this engine holds (two small internal queries)."""
+    editions: set[str] = set()
+    lines: set[str] = set()
+    for row in run(engine_name, handle, internal_query("editions").text, {}).rows:
+        editions.add(row["id"][1])
+        if "actionLine" in row:
+            lines.add(row["actionLine"][1])
+    span = run(engine_name, handle, internal_query("timing-span").text, {}).rows
+    years = None
+    if span and "first" in span[0] and "last" in span[0]:
+        years = (int(span[0]["first"][1]), int(span[0]["last"][1]))
+    return Held(frozenset(editions), frozenset(lines), years)
+
+
+def answer(engine_name: str, handle: Any, query: CannedQuery, given: dict[str, str]) -> Results:
+    """Bind the given parameters, refuse values the graph does not hold, and run."""
+    bound = bind(query, given)
+    if any(p.type in ("edition", "action-line", "year") and p.name in given
+           for p in query.params):
+        held(engine_name, handle).check(query, given)
+    return run(engine_name, handle, query.text, bound)
 
 
 # -- engines ----------------------------------------------------------------------
@@ -326,9 +411,13 @@ def open_engine(engine: str, trig: Path) -> Any:
 
 
 def run(engine_name: str, handle: Any, text: str, bound: dict[str, tuple[str, str]]) -> Results:
+    """Run on an engine: ``oxigraph`` (a store), ``rdflib`` (a dataset) or ``remote``
+    (the handle is the endpoint's URL)."""
     try:
         if engine_name == "oxigraph":
             return run_oxigraph(handle, text, bound)
+        if engine_name == "remote":
+            return run_remote(handle, text, bound)
         return run_rdflib(handle, text, bound)
     except SyntaxError as exc:
         raise UsageError(f"the query does not parse: {exc}") from None
