@@ -499,22 +499,28 @@ def _flattened_items(line: str) -> list[str]:
     return parts
 
 
-def _continues(previous: str, body: str) -> bool:
+_WRAPPED = 3    # words a line has at least where it was wrapped in the middle of a name
+
+
+def _continues(previous: str, body: str, last_line: str) -> bool:
     """Whether a printed line continues the item of the line before it (a wrapped
-    line) rather than opening a new one."""
+    line) rather than opening a new one; last_line is the line before it as printed."""
     if previous.endswith((".", ";", ":", "!", "?")):
         return False
     if previous.count("(") > previous.count(")") or previous.endswith((",", "-", "/", "&")):
         return True
     first = body.split(" ", 1)[0]
-    if not (body[0].isupper() or body[0].isdigit()) or " " not in body:
-        return True          # lower case, or one word: the tail of a wrapped line
     last_word = previous.rsplit(" ", 1)[-1]
+    if not (body[0].isupper() or body[0].isdigit()):
+        return True          # lower case: the rest of a wrapped sentence
+    if " " not in body:      # "... of Member" + "States.", "... aspects of" + "Cybersecurity."
+        return bool(_CAPITAL_WORD.match(last_word)) or last_word.lower() in _CONNECTORS
     if last_word.lower() in _CONNECTORS or body[0].isdigit():
         return True          # "... under" / "Recommendation" + "123 and ..."
     second = body.split(" ", 2)[1]
     # a name wrapped over two lines: "... a National" + "Cybersecurity Strategy ..."
-    return bool(_CAPITAL_WORD.match(last_word) and _TITLE_WORD.match(first)
+    return bool(len(last_line.split()) >= _WRAPPED and _CAPITAL_WORD.match(last_word)
+                and _TITLE_WORD.match(first)
                 and not first.isupper() and (_TITLE_WORD.match(second) or second.startswith("(")))
 
 
@@ -525,18 +531,20 @@ def split_items(text: str) -> list[str]:
     text = _INLINE_BULLET.sub("\n- ", strip_html(text))
     lines = [squash(line) for line in text.split("\n")]
     items: list[str] = []
+    last_line = ""
     for line in lines:
         for index, part in enumerate(_flattened_items(line) if line else []):
             bullet = _BULLET.match(part)
             body = part[bullet.end():] if bullet else part
             if not body:
                 continue
-            if bullet or not items or index > 0 or not _continues(items[-1], body):
+            if bullet or not items or index > 0 or not _continues(items[-1], body, last_line):
                 items.append(body)
-                continue
-            previous = items[-1]
-            joiner = "" if previous.endswith("-") and body[0].islower() else " "
-            items[-1] = previous + joiner + body
+            else:
+                previous = items[-1]
+                joiner = "" if previous.endswith("-") and body[0].islower() else " "
+                items[-1] = previous + joiner + body
+            last_line = part
     return items
 
 
