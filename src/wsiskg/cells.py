@@ -457,7 +457,7 @@ def parse_goal_cell(text: str, *, action_line: str) -> tuple[GoalRefs, tuple[Cor
 # ---------------------------------------------------------------------------
 # Lists of results and activities
 
-_BULLET = re.compile(r"^\s*(?:[-•‣▪●◦*]|\uf0b7|\d{1,2}[.)](?=\s))\s*")
+_BULLET = re.compile(r"^\s*(?:[-•‣▪●◦*]|[\uf0a7\uf0b7]|\d{1,2}[.)](?=\s))\s*")
 # words after which a printed line cannot end an item
 _CONNECTORS = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "under",
                "on", "by", "from", "as", "at", "such", "including", "other", "its", "their",
@@ -532,14 +532,20 @@ def split_items(text: str) -> list[str]:
     lines = [squash(line) for line in text.split("\n")]
     items: list[str] = []
     last_line = ""
+    bulleted = False        # the current item opened with a bullet
     for line in lines:
         for index, part in enumerate(_flattened_items(line) if line else []):
             bullet = _BULLET.match(part)
             body = part[bullet.end():] if bullet else part
             if not body:
                 continue
-            if bullet or not items or index > 0 or not _continues(items[-1], body, last_line):
+            # in a bulleted list a line without a bullet continues the item,
+            # unless that item has ended its sentence
+            in_list = bulleted and not items[-1].endswith((".", ";", ":", "!", "?"))
+            if bullet or not items or index > 0 or not (
+                    in_list or _continues(items[-1], body, last_line)):
                 items.append(body)
+                bulleted = bool(bullet)
             else:
                 previous = items[-1]
                 joiner = "" if previous.endswith("-") and body[0].islower() else " "
