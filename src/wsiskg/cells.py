@@ -518,10 +518,14 @@ def _continues(previous: str, body: str, last_line: str) -> bool:
     if last_word.lower() in _CONNECTORS or body[0].isdigit():
         return True          # "... under" / "Recommendation" + "123 and ..."
     second = body.split(" ", 2)[1]
-    # a name wrapped over two lines: "... a National" + "Cybersecurity Strategy ..."
+    before_last = previous.rsplit(" ", 2)[-2].lower() if previous.count(" ") >= 1 else ""
+    # a name wrapped over two lines: "... a National" + "Cybersecurity Strategy ...",
+    # "... Focus Group on Data" + "Processing and Management ..."; an item opens
+    # with a verb ("Assisting Member States ...")
     return bool(len(last_line.split()) >= _WRAPPED and _CAPITAL_WORD.match(last_word)
-                and _TITLE_WORD.match(first)
-                and not first.isupper() and (_TITLE_WORD.match(second) or second.startswith("(")))
+                and _TITLE_WORD.match(first) and not first.endswith("ing")
+                and (_TITLE_WORD.match(second) or second.startswith("(")
+                     or before_last in _CONNECTORS))
 
 
 def split_items(text: str) -> list[str]:

@@ -85,6 +85,13 @@ class _Builder:
                     "rule:page-repeat", column, text.strip(), "",
                     "a merged cell printed again after a page break is read once", line_no))
                 continue
+            if column == "results" and parts and _repeats(parts[-1][1], text.strip()):
+                # the conversion printed the end of the line above a second time
+                self.corrections.append(Correction(
+                    "rule:repeated-tail", column, text.strip(), "",
+                    "the words of this line are printed once already at the end of (or "
+                    "inside) the line above; they are read once", line_no))
+                continue
             parts.append((line_no, text.strip()))
         self.page_break = False
 
@@ -94,6 +101,16 @@ class _Builder:
                       key=self.key, printed_label=self.printed_label, cells=cells,
                       first_line=self.first_line, last_line=max(self.lines),
                       lines=sorted(self.lines), corrections=self.corrections)
+
+
+def _repeats(above: str, text: str) -> bool:
+    """Whether a line's text only repeats the line above: its last two or more
+    words, or four or more of its words anywhere."""
+    words = text.split()
+    if len(words) < 2:
+        return False
+    flat = " ".join(above.split())
+    return flat.endswith(" " + " ".join(words)) or (len(words) >= 4 and f" {text} " in f" {flat} ")
 
 
 def _columns(header_cells: list[str], path: Path, line_no: int) -> list[str]:
