@@ -523,9 +523,9 @@ def _continues(previous: str, body: str, last_line: str) -> bool:
     # "... Focus Group on Data" + "Processing and Management ..."; an item opens
     # with a verb ("Assisting Member States ...")
     return bool(len(last_line.split()) >= _WRAPPED and _CAPITAL_WORD.match(last_word)
-                and _TITLE_WORD.match(first) and not first.endswith("ing")
-                and (_TITLE_WORD.match(second) or second.startswith("(")
-                     or before_last in _CONNECTORS))
+                and _TITLE_WORD.match(first)
+                and ((_TITLE_WORD.match(second) or second.startswith("("))
+                     and not first.endswith("ing") or before_last in _CONNECTORS))
 
 
 def split_items(text: str) -> list[str]:
@@ -543,9 +543,9 @@ def split_items(text: str) -> list[str]:
             body = part[bullet.end():] if bullet else part
             if not body:
                 continue
-            # in a bulleted list a line without a bullet continues the item,
-            # unless that item has ended its sentence
-            in_list = bulleted and not items[-1].endswith((".", ";", ":", "!", "?"))
+            # in a bulleted list a line without a bullet continues the item
+            # ("...; the report on ..."), unless that item has ended its sentence
+            in_list = bulleted and not items[-1].endswith((".", "!", "?"))
             if bullet or not items or index > 0 or not (
                     in_list or _continues(items[-1], body, last_line)):
                 items.append(body)
