@@ -27,7 +27,8 @@ EDITIONS = ["roadmaps-2010", "roadmaps-2019-draft-zero", "roadmaps-2019", "roadm
 # open items and belong to none.
 _HEADING = re.compile(
     r"(?:Expected\s+Results?|(?:ITU|TTO|110|ITH)\s+(?:Activities|ACTIVITIES)"
-    r"(?:\s*\(Aligned\s+with\s+SDGs\))?)(?=\s*:|\s*$|\s+[^a-z\s])")
+    r"(?:\s*\(Aligned\s+with\s+SDGs\))?)(?=\s*:|\s*$|\s+[^a-z\s])"
+    r"|Results\s+of\s+activities(?:\s+in\s+this\s+area)?\s+include(?=\s*:)")
 _CODE_2010 = re.compile(r"(?<![A-Za-z0-9])A\s?\d{1,2}\s*\*?\s*:")
 _TAG = re.compile(r"<[^>]{0,300}>")
 # an item never ends on a word that needs its continuation

@@ -470,7 +470,9 @@ _CAPITAL_WORD = re.compile(r"^[A-Z]")
 
 _HEADING = re.compile(
     r"^(Expected\s+Results?|(?:ITU|TTO|110|ITH)\s+(?:Activities|ACTIVITIES)(?:\s*\(Aligned\s+with\s+SDGs\))?)"
-    r"(?:\s*:\s*|\s+(?![a-z])|$)(.*)$")
+    r"(?:\s*:\s*|\s+(?![a-z])|$)(.*)$"
+    # C6's lead-in to its list of results
+    r"|^(Results\s+of\s+activities(?:\s+in\s+this\s+area)?\s+include)\s*:\s*(.*)$")
 
 
 _INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])")
@@ -574,16 +576,20 @@ def parse_results_cell(text: str) -> tuple[list[Item], list[Item]]:
 
     # headings printed inline ("... Expected Results: ... ITU Activities: ...") open lines
     # (or without the colon after a sentence: "... legislation. ITU Activities BDT ...")
-    text = re.sub(r"\s(?=(?:Expected\s+Results?|ITU\s+Activities)\s*:)"
+    text = re.sub(r"\s(?=(?:Expected\s+Results?|ITU\s+Activities|Results\s+of\s+activities"
+                  r"(?:\s+in\s+this\s+area)?\s+include)\s*:)"
                   r"|(?<=[.;])\s+(?=ITU\s+Activities\s+[A-Z])", "\n", strip_html(text))
     for line in text.split("\n"):
         flat = squash(line)
         head = _HEADING.match(flat)
         if head:
             flush()
-            target = results if head.group(1).lower().startswith("expected") else activities
-            if head.group(2):
-                chunk.append(head.group(2))
+            heading, rest = (head.group(1), head.group(2)) if head.group(1) \
+                else (head.group(3), head.group(4))
+            target = activities if "activities" in heading.lower() \
+                and not heading.startswith("Results") else results
+            if rest:
+                chunk.append(rest)
             continue
         chunk.append(line)
     flush()
@@ -601,16 +607,14 @@ def parse_activities_2010(text: str) -> tuple[list[Item], list[Item]]:
     project codes cited as examples under them."""
     flat = "\n".join(squash(line) for line in strip_html(text).split("\n"))
     matches = list(_ACTIVITY_2010.finditer(flat))
-    if not matches:
-        # C5 prints no numbered activities, only the "Expected Results:" and
-        # "ITU Activities:" headings of the later editions
-        results, activities = parse_results_cell(text)
-        return ([Item(i.text, project_codes=tuple(PROJECT_CODE.findall(i.text))) for i in results],
-                [Item(i.text, project_codes=tuple(PROJECT_CODE.findall(i.text)))
-                 for i in activities])
-    head = flat[: matches[0].start()] if matches else flat
-    results = [Item(t, project_codes=tuple(PROJECT_CODE.findall(t))) for t in split_items(head)]
-    activities: list[Item] = []
+    # before the numbered activities (or instead of them: C5 prints none) the
+    # column has the "Expected Results:" / "ITU Activities:" form of the later editions
+    head_results, head_activities = parse_results_cell(
+        flat[: matches[0].start()] if matches else flat)
+    results = [Item(i.text, project_codes=tuple(PROJECT_CODE.findall(i.text)))
+               for i in head_results]
+    activities = [Item(i.text, project_codes=tuple(PROJECT_CODE.findall(i.text)))
+                  for i in head_activities]
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(flat)
         body = squash(flat[m.end(): end])
