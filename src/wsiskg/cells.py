@@ -475,7 +475,7 @@ _HEADING = re.compile(
     r"|^(Results\s+of\s+activities(?:\s+in\s+this\s+area)?\s+include)\s*:\s*(.*)$")
 
 
-_INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])")
+_INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])|(?<=:)\s[-•]\s?(?=[a-z])")
 # Where a table cell's paragraphs were flattened into one line, an item that
 # opens with one of the phrases the roadmaps open their activities with
 # ("ITU activities under ...", "ITU-D activities ...", "Work under the ITU-T
@@ -547,7 +547,7 @@ def split_items(text: str) -> list[str]:
                 continue
             # in a bulleted list a line without a bullet continues the item
             # ("...; the report on ..."), unless that item has ended its sentence
-            in_list = bulleted and not items[-1].endswith((".", "!", "?"))
+            in_list = bulleted and bool(items) and not items[-1].endswith((".", "!", "?"))
             if bullet or not items or index > 0 or not (
                     in_list or _continues(items[-1], body, last_line)):
                 items.append(body)
