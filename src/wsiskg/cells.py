@@ -457,7 +457,7 @@ def parse_goal_cell(text: str, *, action_line: str) -> tuple[GoalRefs, tuple[Cor
 # ---------------------------------------------------------------------------
 # Lists of results and activities
 
-_BULLET = re.compile(r"^\s*(?:[-•‣▪●◦*]|[\uf0a7\uf0b7]|\d{1,2}[.)](?=\s))\s*")
+_BULLET = re.compile(r"^\s*(?:[-•‣▪●◦*]|\uf0b7|\d{1,2}[.)](?=\s))\s*")
 # words after which a printed line cannot end an item
 _CONNECTORS = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "under",
                "on", "by", "from", "as", "at", "such", "including", "other", "its", "their",

@@ -47,7 +47,7 @@ _YEAR_LINE = re.compile(r"^\s*((?:19|20)\d\d\s*-\s*(?:(?:19|20)\d\d)?|(?:19|20)\
 _YEAR_END = re.compile(r"^\s*((?:19|20)\d\d)\s*$")
 _RESULTS_MARK = re.compile(
     r"^\s*(?:Expected\s+Results\s*:|ITU\s+Activities\s*:?|Results\s+of\s+activities|"
-    r"[-•\uf0a7\uf0b7]\s*\S)")
+    r"[-•\uf0b7]\s*\S)")
 _CODE = r"\d{1,2}(?:\.(?:\d{1,2}|[a-z]))?"
 _SDG_LIST = re.compile(rf"^\s*(?:SDGs?\s*)?{_CODE}(?:\s*,\s*{_CODE}|\s+{_CODE})*\s*[,.]?\s*$")
 _GOALS_OPEN = re.compile(
