@@ -482,9 +482,9 @@ _INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])|(?<=:)\s[-•]\s?(?=[a-z])")
 # Focus Group ...") follows the previous item's last word directly; the
 # phrase begins a new item unless that word needs a continuation.
 _ITEM_OPENER = re.compile(
-    r"(?<=[a-z0-9)])\s+(?=(?:ITU(?:-[DTR])?\s+(?:activities|training\s+activities|collaboration|"
-    r"maintenance|Study\s+Group\s+\d{1,2}\s+activities)|BDT\s+(?:activities|training)|"
-    r"Work\s+under\s+the\s+ITU)\b)")
+    r"(?<=[a-z0-9).])\s+(?=(?:ITU(?:-[DTR])?\s+(?:[Aa]ctivities|[Tt]raining\s+activities|"
+    r"collaboration|maintenance|Study\s+Group\s+\d{1,2}\s+[Aa]ctivities)|"
+    r"BDT\s+(?:[Aa]ctivities|[Tt]raining)|Work\s+under\s+the\s+ITU)\b)")
 
 
 def _flattened_items(line: str) -> list[str]:
