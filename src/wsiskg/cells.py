@@ -522,12 +522,15 @@ def _continues(previous: str, body: str, last_line: str) -> bool:
     second = body.split(" ", 2)[1]
     before_last = previous.rsplit(" ", 2)[-2].lower() if previous.count(" ") >= 1 else ""
     # a name wrapped over two lines: "... a National" + "Cybersecurity Strategy ...",
-    # "... Focus Group on Data" + "Processing and Management ..."; an item opens
-    # with a verb ("Assisting Member States ...")
+    # "... Focus Group on Data" + "Processing and Management ...", "... between
+    # Member" + "States and ..."; an item opens with a verb ("Assisting Member
+    # States ..."), and a name after "and" may end there ("... Processing and
+    # Management" + "Cooperation with ...")
+    name_goes_on = (_TITLE_WORD.match(second) or second.startswith("(")) \
+        and not first.endswith("ing")
+    after_connector = before_last in _CONNECTORS and before_last not in ("and", "or")
     return bool(len(last_line.split()) >= _WRAPPED and _CAPITAL_WORD.match(last_word)
-                and _TITLE_WORD.match(first)
-                and ((_TITLE_WORD.match(second) or second.startswith("("))
-                     and not first.endswith("ing") or before_last in _CONNECTORS))
+                and _TITLE_WORD.match(first) and (name_goes_on or after_connector))
 
 
 def split_items(text: str) -> list[str]:
