@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from wsiskg.build import READERS
+from wsiskg.build import READERS, EditionReport
 from wsiskg.curation import Curation
 from wsiskg.entries import parse_row
 from wsiskg.readers.tabular import TableRead
@@ -148,3 +148,21 @@ def test_every_line_has_a_role(source_id: str, sources: dict[str, Source],
     assert missing == []
     placed_elsewhere = [n for n in table.placed if table.roles.get(n) != "outcome"]
     assert placed_elsewhere == []
+
+
+def test_pdf_outcomes_hold_no_text_of_other_columns(
+        edition_reports: dict[str, EditionReport]) -> None:
+    """Verify that the flattened-PDF reader puts no line of the results (or any other)
+    column into an outcome: every 2019 outcome reads word for word as the same outcome of
+    the draft zero, whose TAB cells leave no doubt about columns (the editions print the
+    WSIS outcome texts unchanged; hyphenation aside)."""
+    draft = {(e.action_line, e.key): e for e in edition_reports["roadmaps-2019-draft-zero"].entries}
+    compared = 0
+    for entry in edition_reports["roadmaps-2019"].entries:
+        twin = draft.get((entry.action_line, entry.key))
+        if twin is None:
+            continue
+        assert "".join(words(entry.text)) == "".join(words(twin.text)), (
+            entry.action_line, entry.key)
+        compared += 1
+    assert compared == len(edition_reports["roadmaps-2019"].entries)
