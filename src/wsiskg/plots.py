@@ -149,9 +149,10 @@ class Trend:
 
 
 def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
-               lang: str = "en") -> Trend:
+               lang: str = "en", diffs: dict[tuple[str, str], Any] | None = None) -> Trend:
     """Entries linked per goal in each edition, and the SDG target and goal links
-    added and removed between consecutive editions, from :func:`edition_diff`."""
+    added and removed between consecutive editions, from :func:`edition_diff`
+    (or from ``diffs``, the diffs of whole editions already computed)."""
     from .diff import edition_diff
 
     query = queries["sdg-coverage-matrix"]
@@ -175,7 +176,9 @@ def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
     changes: dict[tuple[str, str], dict[int, dict[str, list[str]]]] = {}
     for older, newer in zip(editions, editions[1:], strict=False):
         per_goal: dict[int, dict[str, list[str]]] = {}
-        for change in edition_diff(store, older, newer, action_line).changes:
+        found = (diffs[(older, newer)] if diffs and (older, newer) in diffs
+                 else edition_diff(store, older, newer, action_line))
+        for change in (c for c in found.changes if c.action_line == action_line):
             if change.aspect == "SDG targets":
                 goal = int(change.detail.split(".")[0])
                 what = f"{change.outcome} {change.detail}"
@@ -392,7 +395,8 @@ def save(fig: Any, path: Path, into: dict[str, bytes] | None = None) -> Path:
     try:
         if into is not None:
             buffer = io.BytesIO()
-            fig.savefig(buffer, format=suffix[1:], metadata=metadata)
+            fig.savefig(buffer, format=suffix[1:], metadata=metadata,
+                        **({"pil_kwargs": {"compress_level": 3}} if suffix == ".png" else {}))
             into[path.name] = buffer.getvalue()
             return path
         folder = path.parent if str(path.parent) else Path(".")

@@ -90,6 +90,7 @@ class Index:
     """The union of the graph's named graphs, by subject."""
 
     triples: dict[str, dict[str, list[Term]]] = field(default_factory=dict)
+    parts: dict[str, list[str]] = field(default_factory=dict)   # IRI -> IRIs under it
 
     def objects(self, subject: str, predicate: str) -> list[Term]:
         return self.triples.get(subject, {}).get(predicate, [])
@@ -148,9 +149,13 @@ def _compact(iri: str) -> str:
 def description(index: Index, entity: str) -> list[str]:
     """The subjects that make up an entity's description: itself and the nodes
     minted under its IRI (``…/result/1``, ``…/timing``)."""
-    prefix = entity + "/"
-    parts = [s for s in index.triples if s.startswith(prefix)]
-    return [entity, *sorted(parts)]
+    if not index.parts:
+        for subject in index.triples:
+            head = subject
+            while "/" in head[len(iris.ID):]:
+                head = head.rsplit("/", 1)[0]
+                index.parts.setdefault(head, []).append(subject)
+    return [entity, *sorted(index.parts.get(entity, []))]
 
 
 def jsonld(index: Index, subjects: Iterable[str]) -> str:
@@ -178,8 +183,8 @@ def jsonld(index: Index, subjects: Iterable[str]) -> str:
             node[_compact(predicate)] = values
         graph.append(node)
     context = {k: v for k, v in PREFIXES.items() if k != "id"}
-    text = json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False, indent=1,
-                      sort_keys=True)
+    text = json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False,
+                      sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -251,6 +256,7 @@ class Builder:
         self.index = index = read_index(store)
         self.goal_order = goal_order
         self.pages: dict[str, str] = {}          # file name -> text
+        self._label_cache: dict[str, str] = {}
         self.binary: dict[str, bytes] = {}
         self.paged = {iri: page_name(iri) for cls in PAGED for iri in index.of_type(cls)}
         # SDG goals and targets, labels in the chosen language
@@ -309,6 +315,11 @@ class Builder:
     # -- helpers used by the templates
     def label(self, iri: str) -> str:
         """A short human name of a node: its label, notation or the end of its IRI."""
+        if iri not in self._label_cache:
+            self._label_cache[iri] = self._label(iri)
+        return self._label_cache[iri]
+
+    def _label(self, iri: str) -> str:
         from .plots import pick_label
 
         for predicate in (RDFS + "label", SKOS + "prefLabel"):
@@ -359,10 +370,11 @@ class Builder:
                 if e.edition == edition and e.line == line and goal in e.all_goals]
 
     def render(self, env: Any, template: str, name: str, **context: Any) -> None:
-        nav = {"editions": self.editions, "lines": self.lines,
-               "sdg_editions": self.sdg_editions}
-        self.pages[name] = env.get_template(template).render(
-            nav=nav, b=self, goals=self.goals, lang=self.lang, this_page=name, **context)
+        if "b" not in env.globals:       # seen by imported macros too
+            env.globals.update(b=self, goals=self.goals, lang=self.lang, nav={
+                "editions": self.editions, "lines": self.lines,
+                "sdg_editions": self.sdg_editions})
+        self.pages[name] = env.get_template(template).render(this_page=name, **context)
 
     def entity(self, env: Any, template: str, iri: str, title: str, **context: Any) -> None:
         self.render(env, template, self.paged[iri], title=title, iri=iri,
@@ -380,24 +392,21 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
     # edition diffs, by outcome
     diffs = []
     history: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)   # outcome IRI ->
+    by_pair = {}
     for older, newer in zip(b.editions, b.editions[1:], strict=False):
         result = edition_diff(store, older, newer)
+        by_pair[(older, newer)] = result
         diffs.append((f"diff-{older}-{newer}.html", older, newer, result))
         for change in result.changes:
             outcome = str(iris.outcome(change.action_line, change.outcome))
             history[outcome].append((older, newer, change))
 
-    # pictures
-    for edition in b.sdg_editions:
-        plots.save(plots.draw_matrix(plots.matrix_data(store, b.queries, edition, lang)),
-                   Path(f"matrix-{edition}.png"), into=b.binary)
-        plots.save(plots.draw_targets(plots.target_data(store, b.queries, edition, lang)),
-                   Path(f"targets-{edition}.png"), into=b.binary)
+    # pictures (the matrices and target grids are HTML tables, whose counts are links)
     trends = set()
     for line in b.lines:
         if any(e.all_goals for e in b.entries if e.line == line):
-            plots.save(plots.draw_trend(plots.trend_data(store, b.queries, line, lang)),
-                       Path(f"trend-{line}.png"), into=b.binary)
+            trend = plots.trend_data(store, b.queries, line, lang, by_pair)
+            b.binary[f"trend-{line}.png"] = _picture(layout, trend, plots.draw_trend)
             trends.add(line)
 
     by_outcome: dict[str, list[Entry]] = defaultdict(list)
@@ -448,7 +457,8 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
         b.entity(env, "edition.html", iri, f"Roadmap edition {edition}", edition=edition,
                  entries=entries, matrix=matrix, sdg=edition in b.sdg_editions,
                  target_counts=sorted(target_counts.items(),
-                                      key=lambda kv: b.goal_order(kv[0])))
+                                      key=lambda kv: b.goal_order(kv[0])),
+                 counts_by_target=dict(target_counts))
         for line in b.lines:
             for goal in b.goals:
                 listed = b.cell(edition, line, goal)
@@ -528,6 +538,39 @@ def _search_index(b: Builder) -> str:
             "by search.js\nwindow.WSISKG_INDEX = " + body.replace("</", "<\\/") + ";\n")
 
 
+def _picture(layout: Layout, data: Any, draw: Any) -> bytes:
+    """The PNG of ``draw(data)``, kept in the cache folder under a digest of the data,
+    the drawing code and the matplotlib version: drawn once per change."""
+    from importlib.metadata import version
+
+    from . import plots
+
+    digest = hashlib.sha256("\n".join((
+        repr(data), draw.__name__, version("matplotlib"))).encode("utf-8"))
+    digest.update(Path(plots.__file__).read_bytes())
+    cached = _cache_folder(layout) / f"picture-{digest.hexdigest()}.png"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    found: dict[str, bytes] = {}
+    plots.save(draw(data), Path("picture.png"), into=found)
+    _store(cached, found["picture.png"])
+    return found["picture.png"]
+
+
+def _store(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; without a writable cache, do nothing."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def _with_nav(page: str, nav: str) -> str:
     match = re.search(r"<body[^>]*>", page)
     if not match:
@@ -569,14 +612,7 @@ def _ontology_html(layout: Layout) -> str:
     finally:
         root.setLevel(level)
         root.handlers[:] = handlers
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".ontology.", dir=cached.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp, cached)
-    except OSError:
-        pass                             # no cache: render again next time
+    _store(cached, text.encode("utf-8"))
     return text
 
 
