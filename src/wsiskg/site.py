@@ -25,6 +25,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
@@ -437,13 +439,14 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
         b.entity(env, "outcome.html", outcome, f"WSIS outcome {entries[0].line} "
                  f"{entries[0].key}", entries=entries, changes=history[outcome],
                  documents=index.iris(outcome, W + "outcomeDocument"))
-    # action lines
-    for line in b.lines:
+    # action lines (those no edition covers too)
+    for line in sorted(b.line_iri, key=_line_order):
         iri = b.line_iri[line]
         outcomes = sorted({e.outcome for e in b.entries if e.line == line},
                           key=lambda o: _order(index.text(o, W + "outcomeKey")))
         b.entity(env, "action-line.html", iri, f"Action line {line}", line=line,
-                 outcomes=[(o, by_outcome[o]) for o in outcomes], trend=line in trends)
+                 outcomes=[(o, by_outcome[o]) for o in outcomes], trend=line in trends,
+                 line_name=_pick(b, iri, SKOS + "prefLabel")[0] or b.label(iri))
     # editions, with their matrix
     for edition in b.editions:
         iri = b.edition_iri[edition]
@@ -492,7 +495,7 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
         b.entity(env, "target.html", iri, f"SDG target {code}", code=code,
                  goal=b.goals[b.target_goal[code]],
                  target_title=title, entries=[e for e in b.entries if code in e.targets])
-    b.render(env, "sdg.html", "sdg.html", title="SDG goals and targets",
+    b.render(env, "sdgs.html", "sdgs.html", title="SDG goals and targets",
              target_entries={code: sum(1 for e in b.entries if code in e.targets)
                              for code in b.target_iri})
     # diffs, search, queries, index
@@ -504,7 +507,9 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
              queries=list(b.queries.values()))
     b.render(env, "index.html", "index.html", title="WSIS Roadmaps Knowledge Graph",
              diffs=diffs, trends=sorted(trends, key=_line_order),
-             counts={ed: sum(1 for e in b.entries if e.edition == ed) for ed in b.editions})
+             counts={ed: sum(1 for e in b.entries if e.edition == ed) for ed in b.editions},
+             all_lines=[(line, b.line_iri[line], sum(1 for e in b.entries if e.line == line))
+                        for line in sorted(b.line_iri, key=_line_order)])
     b.render(env, "ontology-nav.html", "ontology-nav.html", title="Ontology")
     nav = b.pages.pop("ontology-nav.html")
     b.pages["ontology.html"] = _with_nav(_ontology_html(layout), nav)
@@ -583,35 +588,52 @@ def _cache_folder(layout: Layout) -> Path:
     return Path(env) if env else layout.root / ".wsiskg" / "cache"
 
 
+# pyLODE's output follows the order of Python's sets (one of them, of the members
+# of a class union, holds HTML elements, ordered by memory address), of rdflib's
+# random blank node ids, and what an earlier render in the same process left
+# behind: run it in a fresh interpreter with a fixed hash seed, counted blank node
+# ids and that set kept in insertion order (the order of the RDF list), so that
+# the same ontology gives the same page
+PYLODE_SCRIPT = ("import itertools, logging, sys, uuid\n"
+                 "counter = itertools.count(1)\n"
+                 "uuid.uuid4 = lambda: uuid.UUID(int=next(counter))\n"
+                 "logging.disable(logging.CRITICAL)\n"
+                 "import pylode.utils\n"
+                 "class InsertionOrdered(dict):\n"
+                 "    def add(self, item): self[item] = None\n"
+                 "pylode.utils.set = InsertionOrdered\n"
+                 "from pylode import OntPub\n"
+                 "sys.stdout.buffer.write(str(OntPub(sys.argv[1]).make_html()).encode('utf-8'))\n")
+
+
 def _ontology_html(layout: Layout) -> str:
     """pyLODE's documentation of the ontology, rendered once per ontology digest
     (kept in ``.wsiskg/cache`` or ``$WSISKG_CACHE``)."""
-    import logging
+    from importlib.metadata import version
 
     source = layout.ontology / "wsis.ttl"
     try:
         data = source.read_bytes()
     except OSError as exc:
         raise WsiskgError(f"cannot read the ontology: {exc.strerror}", path=source) from None
-    cached = _cache_folder(layout) / f"ontology-{hashlib.sha256(data).hexdigest()}.html"
+    digest = hashlib.sha256(data + PYLODE_SCRIPT.encode("utf-8") +
+                            version("pylode").encode("utf-8")).hexdigest()
+    cached = _cache_folder(layout) / f"ontology-{digest}.html"
     try:
-        return cached.read_text(encoding="utf-8")
+        return cached.read_bytes().decode("utf-8")
     except OSError:
         pass
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     try:
-        root.setLevel(logging.WARNING)
-        from pylode import OntPub
-
-        root.setLevel(logging.WARNING)   # pyLODE sets the root logger to INFO on import
-        text = str(OntPub(str(source)).make_html())
-    except Exception as exc:  # pyLODE raises several kinds
+        done = subprocess.run([sys.executable, "-c", PYLODE_SCRIPT, str(source)], env=env,
+                              capture_output=True, timeout=300, check=False)
+    except (OSError, subprocess.TimeoutExpired) as exc:
         raise WsiskgError(f"pyLODE could not document the ontology: {exc}",
                           path=source) from None
-    finally:
-        root.setLevel(level)
-        root.handlers[:] = handlers
+    if done.returncode != 0:
+        why = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["failed"]
+        raise WsiskgError(f"pyLODE could not document the ontology: {why[0]}", path=source)
+    text = done.stdout.decode("utf-8")
     _store(cached, text.encode("utf-8"))
     return text
 
