@@ -205,7 +205,8 @@ def _plt() -> Any:
 
 
 def _goal_label(names: dict[int, tuple[str, str]], goal: int, width: int) -> str:
-    name = names.get(goal, ("", ""))[0]
+    # French puts a space inside « »: keep the marks with their word
+    name = names.get(goal, ("", ""))[0].replace("« ", "«\u00a0").replace(" »", "\u00a0»")
     lines = textwrap.wrap(name, width, break_long_words=False, break_on_hyphens=False)
     return f"{goal}\n" + "\n".join(lines) if name else str(goal)
 
@@ -256,8 +257,8 @@ def draw_matrix(matrix: Matrix) -> Any:
     _integer_axis(bar.ax.yaxis)
     _caption(fig, "Each cell counts the entries of the action line linked to the goal, "
              "whole or through one of its targets; an entry linked to several targets of a "
-             "goal counts once; · = none. The 2010 edition is not drawn: it was printed "
-             "without an SDG column.")
+             "goal counts once; · = none. Action lines with no SDG link in this edition are "
+             "not drawn, nor is the 2010 edition: it was printed without an SDG column.")
     fig.subplots_adjust(left=0.09, right=0.97, top=0.62 if rows < 4 else 0.7, bottom=0.2)
     return fig
 
@@ -314,9 +315,10 @@ def draw_targets(targets: Targets) -> Any:
 def draw_trend(trend: Trend) -> Any:
     plt = _plt()
     transitions = list(trend.changes)
+    ratios = [1.0 if trend.changes[t] else 0.35 for t in transitions]
     fig, axes = plt.subplots(1 + len(transitions), 1, dpi=110, squeeze=False,
-                             figsize=(14, 2.6 + 2.9 * (1 + len(transitions))),
-                             gridspec_kw={"height_ratios": [1.2] + [1] * len(transitions)})
+                             figsize=(14, 4.6 + 2.9 * sum(ratios)),
+                             gridspec_kw={"height_ratios": [1.6, *ratios]})
     goals = list(range(1, 18))
     top = axes[0][0]
     values = [[trend.counts.get(e, {}).get(g, 0) for g in goals] for e in trend.editions]
@@ -327,15 +329,21 @@ def draw_trend(trend: Trend) -> Any:
             top.text(j, i, str(value) if value else "·", ha="center", va="center",
                      color="white" if value > peak / 2 else "black", fontsize=10)
     top.set_yticks(range(len(trend.editions)), trend.editions)
-    top.set_xticks(range(17), [_goal_label(trend.names, g, 11) for g in goals], fontsize=7)
-    for label, goal in zip(top.get_xticklabels(), goals, strict=True):
-        label.set_color(GOAL_COLOURS[goal])
-        label.set_fontweight("bold")
-    top.xaxis.tick_top()
+    top.set_xticks(range(17), [""] * 17)
+    top.tick_params(axis="x", length=0)
+    rows = len(trend.editions)
+    _goal_header(top, trend.names, goals, -0.5 - 1.25 * max(1.0, rows / 4),
+                 1.2 * max(1.0, rows / 4))
+    top.set_ylim(rows - 0.5, -0.5)
     top.set_title(f"Action line {trend.action_line}: entries linked to each SDG, per edition",
-                  loc="left", fontsize=12)
+                  loc="left", fontsize=12, pad=80)
     for (older, newer), ax in zip(transitions, [row[0] for row in axes[1:]], strict=True):
         per_goal = trend.changes[(older, newer)]
+        if not per_goal:
+            ax.set_axis_off()
+            ax.text(0, 0.5, f"From {older} to {newer}: no SDG target or goal link added or "
+                    "removed.", fontsize=11, transform=ax.transAxes, va="center")
+            continue
         added = [len(per_goal.get(g, {}).get("added", [])) for g in goals]
         removed = [-len(per_goal.get(g, {}).get("removed", [])) for g in goals]
         ax.bar(goals, added, color=[GOAL_COLOURS[g] for g in goals], edgecolor="black",
@@ -355,27 +363,24 @@ def draw_trend(trend: Trend) -> Any:
             for kind, sign in (("added", 1), ("removed", -1)):
                 listed = per_goal.get(goal, {}).get(kind, [])
                 if listed:
-                    shown = ", ".join(listed[:3]) + (f" and {len(listed) - 3} more"
-                                                    if len(listed) > 3 else "")
-                    ax.text(goal, sign * (len(listed) + span * 0.08),
-                            "\n".join(textwrap.wrap(shown, 14)), ha="center",
-                            va="bottom" if sign > 0 else "top", fontsize=6.5)
-        total = sum(added) - sum(removed)
-        title = (f"SDG links added and removed from {older} to {newer} "
-                 f"({sum(added)} added, {-sum(removed)} removed)" if total else
-                 f"SDG links from {older} to {newer}: no target or goal link added or removed")
-        ax.set_title(title, loc="left", fontsize=11)
-    axes[-1][0].set_xlabel("SDG goal")
+                    shown = ", ".join(listed) if len(listed) <= 2 else str(len(listed))
+                    ax.text(goal, sign * (len(listed) + span * 0.06),
+                            "\n".join(textwrap.wrap(shown, 12)), ha="center",
+                            va="bottom" if sign > 0 else "top", fontsize=7.5)
+        ax.set_title(f"SDG links added and removed from {older} to {newer} "
+                     f"({sum(added)} added, {-sum(removed)} removed)", loc="left", fontsize=11)
+        ax.set_xlabel("SDG goal", fontsize=8)
     left = (f"The {', '.join(trend.left_out)} edition is left out: it was printed without "
             "an SDG column. " if trend.left_out else "")
     _caption(fig, left + "Top: entries linked to the goal, whole or through a target. "
              "Below: links to targets (and to whole goals) of outcomes printed in both "
              "editions, as `wsiskg diff` lists them, labelled with the outcome and the target "
-             "((goal) for a whole goal); hatched bars are removals. A target dropped leaves "
+             "((goal) for a whole goal), or with their number where there are more than two; "
+             "hatched bars are removals. A target dropped leaves "
              "the count above unchanged while another target of the goal stays linked. "
              "Outcomes printed in only one edition are not counted as changes.")
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.86 if transitions else 0.7, bottom=0.1,
-                        hspace=0.45)
+    fig.subplots_adjust(left=0.1, right=0.98, top=1 - 1.45 / fig.get_figheight(),
+                        bottom=1.15 / fig.get_figheight(), hspace=0.55)
     return fig
 
 
