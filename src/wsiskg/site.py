@@ -20,6 +20,7 @@ the same bytes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -110,29 +111,29 @@ class Index:
 
 
 def read_index(store: Any) -> Index:
+    """Every triple of the union of the named graphs (blank-node subjects left out:
+    only the ontology's OWL lists have them)."""
+    from pyoxigraph import Literal, NamedNode
+
     index = Index()
-    solutions = store.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }",
+    solutions = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER isIRI(?s) }",
                             use_default_graph_as_union=True)
-    seen: set[tuple[str, str, tuple[int, str, str, str]]] = set()
-    for row in solutions:
-        subject, predicate, obj = row["s"], row["p"], row["o"]
-        kind = type(obj).__name__
-        if kind == "NamedNode":
+    triples = index.triples
+    for subject, predicate, obj in solutions:
+        if isinstance(obj, NamedNode):
             term = Term(obj.value, True)
-        elif kind == "Literal":
-            datatype = obj.datatype.value if obj.language is None else ""
-            term = Term(obj.value, False, obj.language or "",
+        elif isinstance(obj, Literal):
+            language = obj.language
+            datatype = "" if language else obj.datatype.value
+            term = Term(obj.value, False, language or "",
                         "" if datatype == XSD_STRING else datatype)
         else:
             term = Term(obj.value, False, blank=True)
-        if type(subject).__name__ != "NamedNode":
-            continue                    # blank nodes: the ontology's OWL lists only
-        key = (subject.value, predicate.value, term.key())
-        if key in seen:
-            continue
-        seen.add(key)
-        index.triples.setdefault(subject.value, {}).setdefault(predicate.value, []).append(term)
-    for props in index.triples.values():
+        props = triples.get(subject.value)
+        if props is None:
+            props = triples[subject.value] = {}
+        props.setdefault(predicate.value, []).append(term)
+    for props in triples.values():
         for terms in props.values():
             terms.sort(key=Term.key)
     return index
@@ -140,6 +141,7 @@ def read_index(store: Any) -> Index:
 
 # -- JSON-LD --------------------------------------------------------------------------
 
+@functools.cache
 def _compact(iri: str) -> str:
     for prefix, namespace in PREFIXES.items():
         if prefix != "id" and iri.startswith(namespace) and re.fullmatch(
@@ -205,7 +207,9 @@ def _line_order(code: str) -> int:
     return int(code[1:])
 
 
-def _templates() -> Any:
+def _templates(layout: Layout) -> Any:
+    """The templates, read from the package; compiled ones kept in the cache folder
+    (jinja2 checks them against the template's source)."""
     import jinja2
 
     folder = resources.files("wsiskg") / "templates" / "report"
@@ -213,8 +217,14 @@ def _templates() -> Any:
     def load(name: str) -> str:
         return (folder / name).read_text(encoding="utf-8")
 
+    compiled = _cache_folder(layout) / "templates"
+    try:
+        compiled.mkdir(parents=True, exist_ok=True)
+        cache: Any = jinja2.FileSystemBytecodeCache(str(compiled))
+    except OSError:
+        cache = None
     env = jinja2.Environment(loader=jinja2.FunctionLoader(load), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True,
+                             trim_blocks=True, lstrip_blocks=True, bytecode_cache=cache,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return env, folder
 
@@ -259,6 +269,7 @@ class Builder:
         self.goal_order = goal_order
         self.pages: dict[str, str] = {}          # file name -> text
         self._label_cache: dict[str, str] = {}
+        self._chips: dict[tuple[str, str], Any] = {}
         self.binary: dict[str, bytes] = {}
         self.paged = {iri: page_name(iri) for cls in PAGED for iri in index.of_type(cls)}
         # SDG goals and targets, labels in the chosen language
@@ -336,6 +347,37 @@ class Builder:
     def link(self, iri: str) -> str | None:
         return self.paged.get(iri)
 
+    # the SDG chips, rendered once each (they appear thousands of times)
+    def goal_chip(self, number: int) -> Any:
+        from markupsafe import Markup, escape
+
+        key = ("goal", str(number))
+        if key not in self._chips:
+            goal = self.goals[number]
+            self._chips[key] = Markup(
+                f'<a class="sdg g{number}" href="{goal.page}" '
+                f'title="SDG {number}: {escape(goal.name)}">{number}</a>')
+        return self._chips[key]
+
+    def target_chip(self, code: str) -> Any:
+        from markupsafe import Markup, escape
+
+        key = ("target", code)
+        if key not in self._chips:
+            self._chips[key] = Markup(
+                f'<a class="sdg g{self.target_goal[code]}" href="sdg-target-{escape(code)}.html" '
+                f'title="SDG target {escape(code)}">{escape(code)}</a>')
+        return self._chips[key]
+
+    def sdgs(self, entry: Entry) -> Any:
+        """The chips of an entry's SDG links (whole goals, then targets)."""
+        from markupsafe import Markup
+
+        if not entry.goals and not entry.targets:
+            return Markup('<span class="none">none</span>')
+        return Markup("").join([*(self.goal_chip(n) for n in entry.goals),
+                                *(self.target_chip(c) for c in entry.targets)])
+
     def outcome_page(self, line: str, key: str) -> str | None:
         return self.paged.get(str(iris.outcome(line, key)))
 
@@ -388,7 +430,7 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
     from .diff import edition_diff
 
     b = Builder(layout, store, lang)
-    env, folder = _templates()
+    env, folder = _templates(layout)
     index = b.index
 
     # edition diffs, by outcome
