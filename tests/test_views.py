@@ -1,12 +1,9 @@
-"""Seeing the linkage: edition diff (fixture graphs and the real editions), the
-SDG pictures, and the static HTML report (links, headless Chromium)."""
+"""Seeing the linkage: edition diff (fixture graphs and the real editions) and the
+SDG pictures (the report site is tested in test_report_site.py)."""
 
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,7 +13,7 @@ from pyoxigraph import RdfFormat, Store
 from wsiskg.cli import main
 from wsiskg.diff import edition_diff, render_diff
 from wsiskg.paths import Layout
-from wsiskg.plots import matrix_data
+from wsiskg.plots import goal_order, matrix_data, trend_data
 from wsiskg.queries import load_queries
 from wsiskg.store import open_embedded
 
@@ -131,91 +128,72 @@ def test_matrix_data_matches_the_document(store: Store) -> None:
     assert matrix.counts[("C5", 9)] == expected == 20
 
 
-@pytest.mark.parametrize(("kind", "suffix", "extra"), [
-    ("matrix", ".png", ["--edition", "2024-draft"]), ("targets", ".svg", ["--edition", "2019"]),
-    ("trend", ".png", ["--action-line", "C6"])])
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+@pytest.mark.parametrize(("kind", "extra"), [
+    ("matrix", ["--edition", "2024-draft"]), ("targets", ["--edition", "2019"]),
+    ("trend", ["--action-line", "C6"])])
 def test_plots_are_written(tmp_path: Path, kind: str, suffix: str, extra: list[str]) -> None:
-    """Verify that each picture is produced, non-trivial and complete."""
-    out = tmp_path / f"{kind}{suffix}"
-    result = CliRunner().invoke(main, ["plot", kind, *extra, "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
+    """Verify that each picture is produced in each format, complete, and that drawing
+    it again gives the same bytes."""
+    out, again = tmp_path / f"{kind}{suffix}", tmp_path / f"again{suffix}"
+    for path in (out, again):
+        result = CliRunner().invoke(main, ["plot", kind, *extra, "-o", str(path)])
+        assert result.exit_code == 0, result.output
     assert out.stat().st_size > 15_000
+    assert out.read_bytes() == again.read_bytes()
+    magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix]
+    assert out.read_bytes().startswith(magic)
     if suffix == ".svg":
-        assert "reached" in out.read_text(encoding="utf-8")
+        assert "reached" in out.read_text(encoding="utf-8") or kind != "targets"
     assert not list(tmp_path.glob(".*"))           # no temporary file left
 
 
-def test_plot_refuses_other_formats(tmp_path: Path) -> None:
-    """Verify exit code 2 for a picture that is neither PNG nor SVG."""
-    result = CliRunner().invoke(main, ["plot", "matrix", "-o", str(tmp_path / "m.gif")])
-    assert result.exit_code == 2
+@pytest.mark.parametrize("args", [["-o", "m.gif"], ["--lang", "de", "-o", "m.png"],
+                                  ["--edition", "2010", "-o", "m.png"]])
+def test_plot_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    """Verify exit code 2 and no file for a format other than PNG, SVG or PDF, a language
+    that is not a UN language, and an edition without SDG links (2010, said why)."""
+    args = [str(tmp_path / a) if a.startswith("m.") else a for a in args]
+    result = CliRunner().invoke(main, ["plot", "matrix", *args])
+    assert result.exit_code == 2, result.output
+    assert not list(tmp_path.iterdir())
+    if "2010" in args:
+        assert "without an SDG column" in result.output
 
 
-class _Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.links: list[str] = []
-        self.ids: set[str] = set()
+def test_target_codes_sort_in_numeric_order() -> None:
+    """Verify the order of the 169 targets: numbered ones by number, then a, b, c."""
+    from wsiskg.cells import SDG_TARGETS
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        for name in ("href", "src"):
-            if values.get(name):
-                self.links.append(values[name] or "")
-        if values.get("id"):
-            self.ids.add(values["id"] or "")
+    ordered = sorted(SDG_TARGETS, key=goal_order)
+    assert ordered[:8] == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.a", "1.b", "2.1"]
+    assert ordered.index("8.10") == ordered.index("8.9") + 1
+    assert ordered.index("11.1") > ordered.index("10.c")
+    assert ordered[-1] == "17.19" and len(ordered) == 169
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("report") / "site"
-    result = CliRunner().invoke(main, ["report", "-o", str(out)])
-    assert result.exit_code == 0, result.stderr
-    return out
+def test_trend_shows_what_diff_finds(store: Store) -> None:
+    """Verify that the trend of C5 holds the target-level changes `wsiskg diff` lists
+    (11.5 dropped from B4 between the draft zero and 2019), and that 2010 is left out
+    as an edition without SDG links."""
+    trend = trend_data(store, load_queries(ROOT / "queries"), "C5")
+    assert trend.editions == ["2019-draft-zero", "2019", "2024-draft"]
+    assert trend.left_out == ["2010"]
+    for older, newer in trend.changes:
+        listed = {(kind, item) for goal in trend.changes[(older, newer)].values()
+                  for kind, items in goal.items() for item in items}
+        diffed = {(c.kind, f"{c.outcome} {c.detail}" if c.aspect == "SDG targets"
+                   else f"{c.outcome} (goal)")
+                  for c in edition_diff(store, older, newer, "C5").changes
+                  if c.aspect in ("SDG targets", "SDG goals")}
+        assert listed == diffed
+    assert trend.changes[("2019-draft-zero", "2019")] == {11: {"removed": ["B4 11.5"]}}
 
 
-def test_report_pages_and_internal_links(site: Path) -> None:
-    """Verify the site's pages and that no internal link is broken."""
-    names = {p.name for p in site.iterdir()}
-    assert {"index.html", "queries.html", "ontology.html", "action-line-C2.html",
-            "action-line-C5.html", "diff-2019-draft-zero-2019.html",
-            "matrix-2019.png"} <= names
-    for page in site.glob("*.html"):
-        parser = _Links()
-        parser.feed(page.read_text(encoding="utf-8"))
-        for link in parser.links:
-            if re.match(r"^[a-z]+:", link) or link.startswith("//"):
-                continue                            # IRIs of the graph, external pages
-            target, _, anchor = link.partition("#")
-            if target:
-                assert (site / target).is_file(), f"{page.name}: broken link {link}"
-            if anchor and not target:
-                assert anchor in parser.ids, f"{page.name}: broken anchor {link}"
-
-
-def test_report_entities_carry_their_iris(site: Path) -> None:
-    """Verify that entries and outcomes are marked with their IRIs."""
-    text = (site / "action-line-C2.html").read_text(encoding="utf-8")
-    assert 'resource="https://w3id.org/wsis-kg/id/entry/2019/C2/A"' in text
-    assert 'data-iri="https://w3id.org/wsis-kg/id/outcome/C2/A"' in text
-    assert "Source</b>: roadmaps-2019, lines" in text
-
-
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed here; .ci/run "
-                                             "installs it (Debian package chromium)")
-def test_report_renders_in_headless_chromium(site: Path, tmp_path: Path) -> None:
-    """Verify in headless Chromium: screenshots of the index and an action-line page, and
-    a known outcome text (C6 l of the Geneva Plan of Action) in the rendered DOM."""
-    assert CHROMIUM is not None
-    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
-    for page in ("index.html", "action-line-C6.html"):
-        shot = tmp_path / f"{page}.png"
-        subprocess.run([*flags, "--window-size=1280,900", f"--screenshot={shot}",
-                        (site / page).as_uri()], capture_output=True, timeout=120)
-        assert shot.stat().st_size > 10_000
-    dom = subprocess.run([*flags, "--dump-dom", (site / "action-line-C6.html").as_uri()],
-                         capture_output=True, text=True, timeout=120).stdout
-    assert "Governments, in collaboration with stakeholders, are encouraged to formulate" \
-        in dom
+def test_plot_matrix_in_french(tmp_path: Path) -> None:
+    """Verify `plot matrix --lang fr` on the shipped graph (goal names fall back to
+    English where there is no French label)."""
+    result = CliRunner().invoke(main, ["plot", "matrix", "--lang", "fr",
+                                       "-o", str(tmp_path / "m.png")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "m.png").stat().st_size > 15_000

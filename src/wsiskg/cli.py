@@ -384,35 +384,44 @@ def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | N
     _emit(render_diff(result, fmt), output)
 
 
+LANG_OPTION = click.option(
+    "--lang", default="en", show_default=True,
+    help="Language of the SDG goal names: ar, zh-Hans, en, es, fr or ru (English where "
+         "a label is missing).")
+
+
 @main.command(epilog=EPILOG)
 @click.argument("kind", type=click.Choice(["matrix", "targets", "trend"]))
 @click.option("--edition", default="2019", show_default=True,
               help="The edition (matrix, targets).")
 @click.option("--action-line", default="C5", show_default=True, help="The action line (trend).")
+@LANG_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The picture file: .png or .svg.")
+              help="The picture file: .png, .svg or .pdf.")
 @STORE_OPTION
 @click.pass_obj
-def plot(root: Path | None, kind: str, edition: str, action_line: str, output: Path,
-         store_dir: Path | None) -> None:
-    """Draw the linkage: matrix (action line x SDG goal of an edition), targets (SDG
-    target coverage of an edition) or trend (an action line's SDG coverage across
-    editions)."""
+def plot(root: Path | None, kind: str, edition: str, action_line: str, lang: str,
+         output: Path, store_dir: Path | None) -> None:
+    """Draw the linkage: matrix (action line x SDG goal of an edition), targets (goal x
+    target grid of an edition) or trend (an action line's SDG links across editions,
+    with the target links added and removed)."""
     from . import plots
     from .queries import load_queries
     from .store import open_embedded
 
     try:
+        plots.check_language(lang)
+        if output.suffix.lower() not in plots.FORMATS:
+            raise UsageError(f"{output.name}: the picture must be .png, .svg or .pdf")
         layout = _layout(root)
         store = open_embedded(layout, store_dir)
         queries = load_queries(layout.queries)
         if kind == "matrix":
-            figure = plots.draw_matrix(plots.matrix_data(store, queries, edition), edition)
+            figure = plots.draw_matrix(plots.matrix_data(store, queries, edition, lang))
         elif kind == "targets":
-            figure = plots.draw_targets(plots.target_data(store, queries, edition), edition)
+            figure = plots.draw_targets(plots.target_data(store, queries, edition, lang))
         else:
-            figure = plots.draw_trend(plots.trend_data(store, queries, action_line),
-                                      action_line)
+            figure = plots.draw_trend(plots.trend_data(store, queries, action_line, lang))
         plots.save(figure, output)
     except WsiskgError as error:
         _fail(error)
@@ -423,17 +432,21 @@ def plot(root: Path | None, kind: str, edition: str, action_line: str, output: P
 @main.command(epilog=EPILOG)
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               required=True, help="The folder of the site (replaced as a whole).")
+@LANG_OPTION
 @STORE_OPTION
 @click.pass_obj
-def report(root: Path | None, output: Path, store_dir: Path | None) -> None:
-    """Write a static HTML report: editions, action-line pages across editions, SDG
-    pictures, edition diffs, the query catalogue and the ontology documentation."""
+def report(root: Path | None, output: Path, lang: str, store_dir: Path | None) -> None:
+    """Write a static HTML report: editions, SDG matrices whose every count opens the
+    entries behind it, a page per entry, outcome, action line, SDG goal and target,
+    search, pictures, edition diffs, the query catalogue and the ontology."""
+    from .plots import check_language
     from .site import build_site
     from .store import open_embedded
 
     try:
+        check_language(lang)
         layout = _layout(root)
-        site = build_site(layout, open_embedded(layout, store_dir), output)
+        site = build_site(layout, open_embedded(layout, store_dir), output, lang=lang)
     except WsiskgError as error:
         _fail(error)
         return
