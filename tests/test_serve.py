@@ -23,6 +23,8 @@ import pytest
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
+from wsiskg.server.w3id import htaccess
+
 from .conftest import ROOT
 from .serving import oxigraph_server, wsiskg_server
 
@@ -368,12 +370,13 @@ def test_w3id_rules_redirect_the_namespace(base: str) -> None:
     assert rules and all("R=30" in flags for _, _, flags in rules)
     deployment = re.search(r"^# deployment base: (\S+)$", text, re.MULTILINE)
     assert deployment is not None
+    assert text == htaccess(deployment.group(1)), "regenerate it with python -m wsiskg.server.w3id"
 
     def redirect(path: str) -> str:
         for pattern, target, _ in rules:
             matched = re.match(pattern, path)
             if matched:
-                return re.sub(r"\$(\d)", lambda m: matched.group(int(m.group(1))), target)
+                return matched.expand(re.sub(r"\$(\d)", r"\\\1", target))
         raise AssertionError(f"no rule for {path}")
 
     for path in ("id/entry/2019/C2/A", "ontology", "id/sdg/target/9.c", ""):

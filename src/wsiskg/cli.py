@@ -280,6 +280,12 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
               help="Query worker processes (queries run at once).")
 @click.option("--queue", default=64, show_default=True, type=click.IntRange(0, 10_000),
               help="Requests that may wait for a worker; more are answered 503.")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1),
+              help="Open connections at most; requests beyond are answered 503.")
+@click.option("--connection-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(0.5, 600),
+              help="Seconds a request's head or body may take to arrive; slower clients are "
+                   "cut off (idle kept-alive connections close after 5 s).")
 @click.option("--server-name", "server_names", multiple=True, metavar="NAME",
               help="A host name clients reach the server by (the Host header is checked; "
                    "localhost and the listening address are always accepted). Repeatable.")
@@ -289,7 +295,8 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
 @STORE_OPTION
 @click.pass_obj
 def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
-          queue: int, server_names: tuple[str, ...], allowed_services: tuple[str, ...],
+          queue: int, max_connections: int, connection_timeout: float,
+          server_names: tuple[str, ...], allowed_services: tuple[str, ...],
           store_dir: Path | None) -> None:
     """Serve the graph as linked data: a read-only SPARQL 1.1 endpoint (/sparql), a page
     for every IRI (/id/..., /ontology) and the YASGUI query page (/)."""
@@ -306,11 +313,12 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int
 
         config = app_config(_layout(root), store_dir, timeout=timeout, max_rows=max_rows,
                             workers=workers, queue=queue, host=host, server_names=server_names,
-                            allowed_services=allowed_services, on_ready=ready)
+                            allowed_services=allowed_services, on_ready=ready,
+                            body_timeout=connection_timeout)
     except WsiskgError as error:
         _fail(error)
         return
-    run_server(config, ServerOptions(host, bound_port), sock)
+    run_server(config, ServerOptions(host, bound_port, max_connections, connection_timeout), sock)
 
 
 @main.command(epilog=EPILOG)

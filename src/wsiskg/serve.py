@@ -85,6 +85,7 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.close()
         raise WsiskgError(f"cannot listen on {host}:{port}: {exc.strerror}",
                           hint="choose another --port") from None
+    sock.listen(2048)   # at once: clients queue while the workers start
     sock.set_inheritable(True)
     return sock
 
@@ -104,7 +105,8 @@ def serve(config: AppConfig, options: ServerOptions, sock: socket.socket) -> Non
 def app_config(layout: Layout, store_dir: Path | None, *, timeout: float, max_rows: int,
                workers: int, queue: int, host: str, server_names: tuple[str, ...] = (),
                allowed_services: tuple[str, ...] = (),
-               on_ready: Callable[[], None] | None = None) -> AppConfig:
+               on_ready: Callable[[], None] | None = None,
+               body_timeout: float = HEAD_TIMEOUT) -> AppConfig:
     """The application's configuration: the store (reloaded first when the built
     files changed), the canned queries and the names the server answers to."""
     from .queries import load_queries
@@ -121,4 +123,5 @@ def app_config(layout: Layout, store_dir: Path | None, *, timeout: float, max_ro
         store_path=str(store_dir or default_store(layout)), queries=load_queries(layout.queries),
         ontology=layout.ontology / "wsis.ttl", sources=sources, timeout=timeout,
         max_rows=max_rows, workers=workers, queue=queue, allowed_hosts=tuple(sorted(names)),
-        allowed_services=frozenset(allowed_services), on_ready=on_ready)
+        allowed_services=frozenset(allowed_services), on_ready=on_ready,
+        body_timeout=body_timeout)

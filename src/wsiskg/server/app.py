@@ -11,7 +11,7 @@ import functools
 import json
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,6 @@ from .worker import GRAPH_TYPES, PREFIXES, Job, Reply, accepted
 
 TRUNCATED_HEADER = "Wsiskg-Truncated"
 MAX_BODY = 1_000_000
-BODY_TIMEOUT = 10.0
 DESCRIBE_LIMIT = 2_000
 PAGE_TYPES = ["text/html", *(m for m in GRAPH_TYPES if m != "text/plain")]
 SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
@@ -57,7 +56,7 @@ class AppConfig:
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
     allowed_services: frozenset[str] = frozenset()
     on_ready: Callable[[], None] | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    body_timeout: float = 10.0
 
 
 class HTTPProblemError(Exception):
@@ -77,9 +76,9 @@ def _templates() -> jinja2.Environment:
                               autoescape=True, undefined=jinja2.StrictUndefined)
 
 
-async def read_body(request: Request) -> bytes:
+async def read_body(request: Request, timeout: float) -> bytes:
     """The request body, refused past MAX_BODY bytes whatever the framing, and
-    past BODY_TIMEOUT seconds (a slow sender does not hold the server)."""
+    past ``timeout`` seconds (a slow sender does not hold the server)."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         raise HTTPProblemError(413 if declared.isdigit() else 400,
@@ -87,14 +86,14 @@ async def read_body(request: Request) -> bytes:
     chunks: list[bytes] = []
     total = 0
     try:
-        async with asyncio.timeout(BODY_TIMEOUT):
+        async with asyncio.timeout(timeout):
             async for chunk in request.stream():
                 total += len(chunk)
                 if total > MAX_BODY:
                     raise HTTPProblemError(413, f"the request body is limited to {MAX_BODY} bytes")
                 chunks.append(chunk)
     except TimeoutError:
-        raise HTTPProblemError(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s") \
+        raise HTTPProblemError(408, f"the request body did not arrive within {timeout:g} s") \
             from None
     return b"".join(chunks)
 
@@ -189,7 +188,7 @@ def create_app(config: AppConfig) -> Starlette:
             params = MultiDict(request.query_params.multi_items())
         else:
             kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            body = await read_body(request)
+            body = await read_body(request, config.body_timeout)
             if kind == "application/sparql-update":
                 raise HTTPProblemError(403, "this endpoint is read-only: updates are refused")
             if kind == "application/sparql-query":
