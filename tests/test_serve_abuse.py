@@ -106,10 +106,12 @@ def test_nothing_a_client_sends_makes_the_server_connect_out(
         refused = [
             f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
             f"SELECT * {{ SERVICE SILENT <{target}> {{ ?s ?p ?o }} }}",
-            f"PREFIX x: <http://127.0.0.1:{listener.port}/> SELECT * {{ SERVICE x:a {{ ?s ?p ?o }} }}",
+            f"PREFIX x: <http://127.0.0.1:{listener.port}/> "
+            "SELECT * { SERVICE x:a { ?s ?p ?o } }",
             f"SELECT * {{ VALUES ?e {{ <{target}> }} SERVICE ?e {{ ?s ?p ?o }} }}",
             f"ASK {{ FILTER EXISTS {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
-            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
+            "CONSTRUCT { ?s ?p ?o } WHERE { { SELECT * "
+            f"{{ SERVICE <{target}> {{ ?s ?p ?o }} }} }} }}",
             f"DESCRIBE ?s WHERE {{ OPTIONAL {{ SERVICE <{target}> {{ ?s ?p ?o }} }} }}",
             f"SELECT * {{ \\u0053ERVICE <{target}> {{ ?s ?p ?o }} }}",
             f"select * {{ service <{target}> {{ ?s ?p ?o }} }}",
