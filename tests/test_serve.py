@@ -445,3 +445,13 @@ def _page_requests(netlog: Path) -> set[str]:
     return {event["params"]["url"].split("?")[0] for event in log["events"]
             if event["type"] == start and "params" in event
             and str(event["params"].get("initiator", "")).startswith("http")}
+
+
+def test_binds_to_loopback_by_default() -> None:
+    """Verify that `wsiskg serve` listens on 127.0.0.1 unless told otherwise."""
+    from click.testing import CliRunner
+
+    from wsiskg.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert "--host TEXT" in result.stdout and "[default: 127.0.0.1]" in result.stdout

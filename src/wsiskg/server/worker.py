@@ -163,13 +163,21 @@ def execute(store: Any, job: Job) -> Reply:
             variables = [v.value for v in result.variables]
             bindings: list[dict[str, dict[str, str]]] = []
             truncated = False
+            columns = list(enumerate(variables))
+            converted: dict[Any, dict[str, str]] = {}     # rows repeat terms
             for solution in result:
                 if len(bindings) == job.max_rows:
                     truncated = True
                     break
-                bindings.append({name: _term_json(solution[index])
-                                 for index, name in enumerate(variables)
-                                 if solution[index] is not None})
+                row = {}
+                for index, name in columns:
+                    term = solution[index]
+                    if term is not None:
+                        value = converted.get(term)
+                        if value is None:
+                            value = converted[term] = _term_json(term)
+                        row[name] = value
+                bindings.append(row)
             body = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
                               ensure_ascii=False, separators=(",", ":")).encode()
             fmt = RESULT_TYPES[media]
