@@ -350,6 +350,9 @@ def test_unknown_iris_are_404(base: str) -> None:
     for media in ("text/html", "text/turtle", "application/ld+json"):
         assert request(f"{base}/id/entry/1999/C2/A", Accept=media)[0] == 404
     assert request(f"{base}/nothing-here")[0] == 404
+    for odd in ("a%20b", "%3Cx%3E", "a%5Cb", "%00"):
+        assert request(f"{base}/id/entry/{odd}", Accept="text/turtle")[0] == 404
+        assert request(f"{base}/id/entry/{odd}", Accept="text/html")[0] == 404
 
 
 def test_ontology_is_documented_and_given_as_turtle(base: str) -> None:

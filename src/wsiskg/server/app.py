@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import functools
 import json
+import re
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ PAGE_TYPES = ["text/html", *(m for m in GRAPH_TYPES if m != "text/plain")]
 SOURCE = "http://www.w3.org/ns/prov#wasDerivedFrom"
 LINE_START = iris.BASE + "ontology#sourceLineStart"
 LINE_END = iris.BASE + "ontology#sourceLineEnd"
+NOT_IN_IRIS = re.compile(r'[\x00-\x20<>"{}|\\^`]')
 
 
 @dataclass
@@ -281,11 +283,16 @@ def create_app(config: AppConfig) -> Starlette:
 
     async def resource(request: Request) -> Response:
         iri = iris.ID + request.path_params["path"]
+        if NOT_IN_IRIS.search(iri):
+            raise HTTPProblemError(404, "no such resource: not an IRI of this graph")
         media = accepted(request.headers.get("accept", "*/*"), PAGE_TYPES)
         if media is None:
             raise HTTPProblemError(406, f"this resource is given as {', '.join(PAGE_TYPES)}")
         if media != "text/html":
-            count, body = await run_job("triples", (iri, DESCRIBE_LIMIT, media))
+            answer = await run_job("triples", (iri, DESCRIBE_LIMIT, media))
+            if isinstance(answer, Reply):
+                return _reply(answer, config.max_rows)
+            count, body = answer
             if count == 0:
                 raise HTTPProblemError(404, f"no resource <{iri}> in this graph")
             return Response(body, media_type=media, headers={"Vary": "Accept"})
