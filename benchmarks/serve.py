@@ -76,12 +76,13 @@ def load(endpoint: str, requests: list[tuple[str, str]], clients: int, count: in
          ) -> tuple[list[float], int, float]:
     """Latencies (s), error count and wall time of clients x count requests."""
     parsed = urllib.parse.urlsplit(endpoint)
+    host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
 
     def client(number: int) -> None:
-        connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
+        connection = http.client.HTTPConnection(host, port, timeout=60)
         for index in range(count):
             text, accept = requests[(number * 7 + index) % len(requests)]
             body = urllib.parse.urlencode({"query": text})
@@ -95,8 +96,7 @@ def load(endpoint: str, requests: list[tuple[str, str]], clients: int, count: in
             except (OSError, http.client.HTTPException):
                 ok = False
                 connection.close()
-                connection = http.client.HTTPConnection(parsed.hostname, parsed.port,
-                                                        timeout=60)
+                connection = http.client.HTTPConnection(host, port, timeout=60)
             elapsed = time.perf_counter() - started
             with lock:
                 latencies.append(elapsed)
