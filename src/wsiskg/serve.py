@@ -116,7 +116,7 @@ def app_config(layout: Layout, store_dir: Path | None, *, timeout: float, max_ro
     open_embedded(layout, store_dir)        # (re)loads the store when needed
     try:
         sources = {s.id: s.path for s in load_registry(layout.registry)}
-    except WsiskgError:
+    except (WsiskgError, OSError):
         sources = {}                         # an installed package has no sources
     names = {"127.0.0.1", "localhost", "::1", host.strip("[]"), *server_names}
     return AppConfig(

@@ -145,32 +145,11 @@ def open_embedded(layout: Layout, location: Path | None = None) -> EmbeddedStore
 
 def export(layout: Layout, fmt: str) -> bytes:
     """Ontology, reference data, editions and plan in one of the formats stores take.
-    Quad formats keep the named graphs; triple formats give their union."""
-    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
+    Quad formats keep the named graphs; triple formats give their union. Byte-stable:
+    see :mod:`wsiskg.release`."""
+    from .release import export as byte_stable_export
 
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    store = Store()
-    quads = fmt in ("trig", "nquads")
-    for name, path in graph_files(layout):
-        graph = NamedNode(str(iris.named_graph(name))) if quads else DefaultGraph()
-        store.load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
-    formats = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
-               "nquads": RdfFormat.N_QUADS, "ntriples": RdfFormat.N_TRIPLES,
-               "jsonld": RdfFormat.JSON_LD}
-    prefixes = {"wsis": str(iris.WSIS), "skos": "http://www.w3.org/2004/02/skos/core#",
-                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                "xsd": "http://www.w3.org/2001/XMLSchema#",
-                "prov": "http://www.w3.org/ns/prov#", "dcterms": "http://purl.org/dc/terms/",
-                "time": "http://www.w3.org/2006/time#", "owl": "http://www.w3.org/2002/07/owl#"}
-    kwargs: dict[str, Any] = {}
-    if not quads:
-        kwargs["from_graph"] = DefaultGraph()
-    if fmt in ("turtle", "trig"):
-        kwargs["prefixes"] = prefixes
-    data = store.dump(format=formats[fmt], **kwargs)
-    assert data is not None
-    return data
+    return byte_stable_export(layout, fmt)
 
 
 # -- remote endpoints --------------------------------------------------------------------
