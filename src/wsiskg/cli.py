@@ -326,35 +326,53 @@ def release(root: Path | None, output: Path, base_url: str | None,
 @click.option("--port", default=7879, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port).")
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 600),
-              help="Seconds a query may run before it is answered 503.")
+              help="Seconds a query may run before it is stopped and answered 503.")
 @click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(1),
-              help="Rows returned at most; more are cut (flagged in the results).")
+              help="Rows (or triples) returned at most; a cut result carries the "
+                   "Wsiskg-Truncated header.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Query worker processes (queries run at once).")
+@click.option("--queue", default=64, show_default=True, type=click.IntRange(0, 10_000),
+              help="Requests that may wait for a worker; more are answered 503.")
+@click.option("--max-connections", default=256, show_default=True, type=click.IntRange(1),
+              help="Open connections at most; requests beyond are answered 503.")
+@click.option("--connection-timeout", default=10.0, show_default=True,
+              type=click.FloatRange(0.5, 600),
+              help="Seconds a request's head or body may take to arrive; slower clients are "
+                   "cut off (idle kept-alive connections close after 5 s).")
+@click.option("--server-name", "server_names", multiple=True, metavar="NAME",
+              help="A host name clients reach the server by (the Host header is checked; "
+                   "localhost and the listening address are always accepted). Repeatable.")
+@click.option("--allow-service", "allowed_services", multiple=True, metavar="IRI",
+              help="An endpoint SERVICE clauses may query (by default SERVICE is refused). "
+                   "Repeatable.")
 @STORE_OPTION
 @click.pass_obj
-def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int,
+def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int, workers: int,
+          queue: int, max_connections: int, connection_timeout: float,
+          server_names: tuple[str, ...], allowed_services: tuple[str, ...],
           store_dir: Path | None) -> None:
-    """Serve a read-only SPARQL endpoint (/sparql) and a query page (/) over the graph."""
-    from .queries import load_queries
-    from .serve import ServerConfig, make_server
-    from .store import open_embedded
+    """Serve the graph as linked data: a read-only SPARQL 1.1 endpoint (/sparql), a page
+    for every IRI (/id/..., /ontology) and the YASGUI query page (/)."""
+    from .serve import ServerOptions, app_config, bind_socket
+    from .serve import serve as run_server
 
     try:
-        layout = _layout(root)
-        config = ServerConfig(open_embedded(layout, store_dir), load_queries(layout.queries),
-                              timeout, max_rows)
-        server = make_server(config, host, port)
+        sock = bind_socket(host, port)
+        bound_host, bound_port = sock.getsockname()[:2]
+
+        def ready() -> None:
+            click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql, "
+                       "read-only); Ctrl-C stops", err=True)
+
+        config = app_config(_layout(root), store_dir, timeout=timeout, max_rows=max_rows,
+                            workers=workers, queue=queue, host=host, server_names=server_names,
+                            allowed_services=allowed_services, on_ready=ready,
+                            body_timeout=connection_timeout)
     except WsiskgError as error:
         _fail(error)
         return
-    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
-    click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql, "
-               "read-only); Ctrl-C stops", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run_server(config, ServerOptions(host, bound_port, max_connections, connection_timeout), sock)
 
 
 @main.command(epilog=EPILOG)
