@@ -1,0 +1,121 @@
+"""A SHACL engine over Oxigraph: SHACL Core compiled to SPARQL (one query per
+constraint), SHACL-SPARQL constraints with pre-binding per the spec, and
+pySHACL for the shapes the compiler does not take (logical and shape-based
+constraints, qualified value shapes, SPARQL-based constraint components and
+targets), given exactly the data those shapes can read.
+"""
+
+from __future__ import annotations
+
+from pyoxigraph import Store
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH
+from rdflib.term import Node
+
+from . import core, sparql
+from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
+
+__all__ = ["ValidationResult", "Terms", "validate", "SEVERITIES", "plain", "to_rdflib",
+           "fallback_predicates"]
+
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def validate(store: Store, shapes: Graph) -> list[ValidationResult]:
+    """Validate the union of the store's graphs against the shapes."""
+    planned = core.plan(shapes)
+    results = core.run(store, planned.queries, shapes)
+    fallback = set(planned.fallback)
+    own_sparql = [c for c in sparql.sparql_constraints(shapes) if c.shape not in fallback]
+    results += sparql.run_sparql_constraints(store, own_sparql, shapes)
+    if fallback:
+        results += run_pyshacl(store, shapes, fallback)
+    return sorted(set(results))
+
+
+# -- the general engine for what is not compiled --------------------------------------
+
+def fallback_predicates(shapes: Graph) -> set[str] | None:
+    """The predicates any shape of the graph can read, or None when a shape may
+    read any (closed shapes, SPARQL constraints, components or targets)."""
+    if any(True for _ in shapes.triples((None, SH.closed, None))) or \
+            any(True for _ in shapes.triples((None, SH.sparql, None))) or \
+            any(True for _ in shapes.triples((None, SH.target, None))) or \
+            any(True for _ in shapes.triples((None, RDF.type, SH.ConstraintComponent))):
+        return None
+    needed = {str(RDF.type), str(RDFS.subClassOf)}
+    for path in shapes.objects(None, SH.path):
+        needed.update(str(p) for p in core.path_predicates(shapes, path))
+    for predicate in (SH.targetSubjectsOf, SH.targetObjectsOf, SH.equals, SH.disjoint,
+                      SH.lessThan, SH.lessThanOrEquals):
+        needed.update(str(p) for p in shapes.objects(None, predicate))
+    return needed
+
+
+def _data_graph(store: Store, predicates: set[str] | None) -> Graph:
+    graph = Graph()
+    add = graph.add
+    for quad in store:
+        if predicates is None or quad.predicate.value in predicates:
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate),  # type: ignore[arg-type]
+                 to_rdflib(quad.object)))
+    return graph
+
+
+def run_pyshacl(store: Store, shapes: Graph, fallback: set[Node]) -> list[ValidationResult]:
+    """pySHACL on the shapes in ``fallback``: the others keep their constraints (they
+    may be referenced) but lose their targets."""
+    from pyshacl import validate as pyshacl_validate
+
+    subset = Graph()
+    for s, p, o in shapes:
+        if s not in fallback and (p in TARGETS or (p == RDF.type and core.is_class(shapes, s)
+                                                   and core.is_shape_node(shapes, s))):
+            continue
+        subset.add((s, p, o))
+    for prefix, namespace in shapes.namespaces():
+        subset.bind(prefix, namespace)
+    data = _data_graph(store, fallback_predicates(shapes))
+    advanced = any(True for _ in shapes.triples((None, SH.target, None)))
+    _, report, _ = pyshacl_validate(data, shacl_graph=subset, inference="none",
+                                    abort_on_first=False, allow_warnings=True,
+                                    advanced=advanced)
+    assert isinstance(report, Graph)
+    return results_of(report, shapes)
+
+
+def owner_of(shapes: Graph, shape: Node) -> Node:
+    parent = shapes.value(None, SH.property, shape)  # type: ignore[arg-type]
+    return parent if parent is not None else shape
+
+
+def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
+    """A pySHACL report graph as ValidationResults."""
+    names = {k: v for k, v in SEVERITIES.items()}
+    found = []
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        shape = report.value(result, SH.sourceShape)
+        severity = report.value(result, SH.resultSeverity) or SH.Violation
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = report.value(result, SH.resultMessage)
+        assert shape is not None and focus is not None
+        path_text = ""
+        if isinstance(path, URIRef):
+            path_text = str(path)
+        elif isinstance(path, BNode):
+            try:
+                path_text = core.path_sparql(report, path)
+            except core.Unsupported:
+                path_text = str(path)
+        detail = report.value(result, SH.sourceConstraint)
+        found.append(ValidationResult(
+            names.get(severity, str(severity)),  # type: ignore[call-overload]
+            str(owner_of(shapes, shape)), str(focus), path_text,
+            plain(value) if not isinstance(value, Literal) else str(value),
+            str(component or ""), str(shape),
+            str(detail) if detail is not None else str(message or ""), str(message or ""),
+            Terms(focus, path, value, shape, severity, report)))  # type: ignore[arg-type]
+    return found

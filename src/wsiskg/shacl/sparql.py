@@ -1,0 +1,265 @@
+"""SHACL-SPARQL constraints (sh:sparql on node shapes) on Oxigraph.
+
+Pre-binding follows SHACL §5.3.1: the query is parsed with rdflib's SPARQL
+parser and checked for what pre-binding forbids (MINUS, SERVICE, VALUES, a
+BIND to a pre-bound variable, a subquery that does not return $this). Then,
+where the query's meaning does not depend on evaluating one focus node at a
+time (no aggregates, no LIMIT/OFFSET), the algebra is rewritten so that every
+basic graph pattern is joined with the table of all focus nodes -- the
+definition of pre-binding applied to the whole target at once -- and runs as
+one query; otherwise the query runs once per focus node with $this
+substituted by Oxigraph (SPARQL substitution, SEP-0007).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pyoxigraph import NamedNode, Store, Variable
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Variable as RdfVariable
+from rdflib.namespace import SH
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from ..errors import DataError
+from .core import is_true, target_pattern, targeted_shapes
+from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
+
+THIS = RdfVariable("this")
+PRE_BOUND = {RdfVariable("this"), RdfVariable("currentShape"), RdfVariable("shapesGraph")}
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    shape: Node
+    constraint: Node
+    select: str
+    message: str
+    severity: URIRef
+
+    @property
+    def severity_name(self) -> str:
+        return SEVERITIES.get(self.severity, str(self.severity))  # type: ignore[call-overload]
+
+
+def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
+    """The active SPARQL constraints of the targeted node shapes."""
+    found = []
+    for shape in targeted_shapes(shapes):
+        if shapes.value(shape, SH.path) is not None:  # type: ignore[arg-type]
+            continue
+        for constraint in shapes.objects(shape, SH.sparql):  # type: ignore[arg-type]
+            if is_true(shapes, constraint, SH.deactivated):
+                continue
+            select = shapes.value(constraint, SH.select)
+            if select is None:
+                raise DataError(f"SPARQL constraint of {shape} has no sh:select")
+            message = shapes.value(constraint, SH.message) or \
+                shapes.value(shape, SH.message)  # type: ignore[arg-type]
+            severity = shapes.value(shape, SH.severity) or SH.Violation  # type: ignore
+            found.append(SparqlConstraint(shape, constraint,
+                                          _prefixes(shapes, constraint) + str(select),
+                                          str(message or ""), severity))  # type: ignore
+    return sorted(found, key=lambda c: (str(c.shape), c.select))
+
+
+def _prefixes(shapes: Graph, constraint: Node) -> str:
+    lines = []
+    for holder in shapes.objects(constraint, SH.prefixes):  # type: ignore[arg-type]
+        for declaration in shapes.objects(holder, SH.declare):
+            prefix = shapes.value(declaration, SH.prefix)
+            namespace = shapes.value(declaration, SH.namespace)
+            lines.append(f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(sorted(set(lines)))
+
+
+# -- the parsed query -----------------------------------------------------------------
+
+def _walk(node: object, top: bool = True) -> list[CompValue]:
+    """Every algebra node below ``node`` (graph patterns inside expressions too)."""
+    found: list[CompValue] = []
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, CompValue):
+            found.append(item)
+            todo.extend(item.values())
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return found
+
+
+def check_query(text: str, where: str) -> CompValue:
+    """The query's algebra, refused where SHACL pre-binding forbids its form."""
+    try:
+        query = translateQuery(parseQuery(text))
+    except Exception as exc:  # the parser raises pyparsing's and its own errors
+        raise DataError(f"SPARQL constraint of {where} is not a valid query: {exc}") from None
+    if query.algebra.name != "SelectQuery":
+        raise DataError(f"SPARQL constraint of {where} is not a SELECT query")
+    for item in _walk(query.algebra):
+        name = item.name
+        if name == "Minus":
+            raise DataError(f"SPARQL constraint of {where} uses MINUS (not allowed with "
+                            "pre-bound variables, SHACL 5.3.1)")
+        if name in ("ServiceGraphPattern",) or "service" in name.lower():
+            raise DataError(f"SPARQL constraint of {where} uses SERVICE (not allowed)")
+        if name in ("values", "ValuesClause"):
+            raise DataError(f"SPARQL constraint of {where} uses VALUES (not allowed)")
+        if name == "Extend" and item.get("var") in PRE_BOUND:
+            raise DataError(f"SPARQL constraint of {where} binds pre-bound variable "
+                            f"?{item['var']} with AS (not allowed)")
+    for project in _subqueries(query.algebra.p):
+        if THIS not in project.get("PV", []):
+            raise DataError(f"SPARQL constraint of {where} has a subquery that does not "
+                            "return $this (SHACL 5.3.1)")
+    return query  # type: ignore[no-any-return]
+
+
+def _subqueries(node: object) -> list[CompValue]:
+    return [item for item in _walk(node) if item.name == "Project"]
+
+
+def per_focus(query: CompValue) -> bool:
+    """Whether the query must be evaluated one focus node at a time.
+
+    Pre-binding joins every basic graph pattern with $this. Where the query's
+    own pattern certainly binds $this (in every solution, at every FILTER or
+    BIND that reads it) and nothing aggregates, limits or nests a SELECT,
+    evaluating it once with $this free and keeping the solutions whose $this
+    is a focus node gives the same solutions; otherwise it is evaluated once
+    per focus node."""
+    names = {item.name for item in _walk(query.algebra["p"]["p"])}
+    if names & {"Group", "AggregateJoin", "Slice", "Project", "ToMultiSet"}:
+        return True
+    try:
+        return THIS not in _certain(query.algebra["p"]["p"])
+    except _Unsafe:
+        return True
+
+
+class _Unsafe(Exception):
+    pass
+
+
+def _mentions_this(expr: object) -> bool:
+    if expr == THIS:
+        return True
+    if isinstance(expr, CompValue):
+        return any(_mentions_this(v) for k, v in expr.items() if k != "_vars")
+    if isinstance(expr, list | tuple):
+        return any(_mentions_this(v) for v in expr)
+    return False
+
+
+def _certain(node: CompValue) -> set[RdfVariable]:
+    """The variables bound in every solution of an algebra pattern; raises _Unsafe
+    where an expression reads $this without the pattern binding it."""
+    name = node.name
+    if name == "BGP":
+        return {t for triple in node["triples"] for t in triple
+                if isinstance(t, RdfVariable)}
+    if name in ("Distinct", "Reduced", "OrderBy"):
+        return _certain(node["p"])
+    if name == "Join":
+        return _certain(node["p1"]) | _certain(node["p2"])
+    if name == "LeftJoin":
+        left = _certain(node["p1"])
+        right = _certain(node["p2"])
+        if _mentions_this(node.get("expr")) and THIS not in left | right:
+            raise _Unsafe
+        return left
+    if name == "Union":
+        return _certain(node["p1"]) & _certain(node["p2"])
+    if name == "Minus":
+        return _certain(node["p1"])
+    if name == "Graph":
+        return _certain(node["p"]) | ({node["term"]} if isinstance(node["term"], RdfVariable)
+                                      else set())
+    if name in ("Filter", "Extend"):
+        inner = _certain(node["p"])
+        if _mentions_this(node["expr"]) and THIS not in inner:
+            raise _Unsafe
+        return inner
+    raise _Unsafe
+
+
+# -- running --------------------------------------------------------------------------
+
+def _ox(node: Node) -> object:
+    from pyoxigraph import BlankNode as OxBlankNode
+    from pyoxigraph import Literal as OxLiteral
+
+    if isinstance(node, URIRef):
+        return NamedNode(str(node))
+    if isinstance(node, BNode):
+        return OxBlankNode(str(node))
+    assert isinstance(node, Literal)
+    if node.language:
+        return OxLiteral(str(node), language=node.language)
+    if node.datatype:
+        return OxLiteral(str(node), datatype=NamedNode(str(node.datatype)))
+    return OxLiteral(str(node))
+
+
+def focus_nodes(store: Store, shapes: Graph, shape: Node) -> list[Node]:
+    query = f"SELECT DISTINCT ?this WHERE {{ {target_pattern(shapes, shape)} }}"
+    rows = store.query(query, use_default_graph_as_union=True)
+    return sorted((to_rdflib(row["this"]) for row in rows), key=str)  # type: ignore
+
+
+def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
+                           shapes: Graph) -> list[ValidationResult]:
+    results: set[ValidationResult] = set()
+    for constraint in constraints:
+        where = str(constraint.shape)
+        query = check_query(constraint.select, where)
+        if "shapesGraph" in {str(v) for v in query.algebra.get("_vars", set())} or \
+                re.search(r"[?$]shapesGraph\b", constraint.select):
+            raise DataError(f"SPARQL constraint of {where} uses $shapesGraph, which this "
+                            "validator does not provide")
+        bound = {Variable("currentShape"): _ox(constraint.shape)} if \
+            re.search(r"[?$]currentShape\b", constraint.select) else {}
+        focus = focus_nodes(store, shapes, constraint.shape)
+        if per_focus(query):
+            for node in focus:
+                rows = store.query(constraint.select, use_default_graph_as_union=True,
+                                   substitutions={Variable("this"): _ox(node), **bound})
+                results.update(_results(constraint, rows, node))
+        else:
+            rows = store.query(constraint.select, use_default_graph_as_union=True,
+                               substitutions=bound or None)
+            results.update(_results(constraint, rows, None, set(focus)))
+    return sorted(results)
+
+
+def _results(constraint: SparqlConstraint, rows: object, focus: Node | None,
+             keep: set[Node] | None = None) -> list[ValidationResult]:
+    found = []
+    names = [v.value for v in rows.variables]  # type: ignore[attr-defined]
+    for row in rows:  # type: ignore[attr-defined]
+        bindings = {name: row[name] for name in names if row[name] is not None}
+        this = to_rdflib(bindings["this"]) if "this" in bindings else focus
+        if this is None or (keep is not None and this not in keep):
+            continue
+        path = bindings.get("path")
+        path_term = to_rdflib(path) if isinstance(path, NamedNode) else None
+        value = to_rdflib(bindings["value"]) if "value" in bindings else this
+        message = _fill(constraint.message, bindings) if constraint.message else \
+            "SPARQL constraint not met"
+        found.append(ValidationResult(
+            constraint.severity_name, str(constraint.shape), str(this),
+            str(path_term) if path_term is not None else "", plain(value),
+            str(SH.SPARQLConstraintComponent), str(constraint.shape),
+            str(constraint.constraint), message,
+            Terms(this, path_term, value, constraint.shape, constraint.severity)))
+    return found
+
+
+def _fill(template: str, bindings: dict[str, object]) -> str:
+    """A message template with {?var} replaced by the solution's values."""
+    return re.sub(r"\{[?$](\w+)\}", lambda m: plain(bindings.get(m.group(1))), template)
