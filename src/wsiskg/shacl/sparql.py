@@ -2,13 +2,11 @@
 
 Pre-binding follows SHACL §5.3.1: the query is parsed with rdflib's SPARQL
 parser and checked for what pre-binding forbids (MINUS, SERVICE, VALUES, a
-BIND to a pre-bound variable, a subquery that does not return $this). Then,
-where the query's meaning does not depend on evaluating one focus node at a
-time (no aggregates, no LIMIT/OFFSET), the algebra is rewritten so that every
-basic graph pattern is joined with the table of all focus nodes -- the
-definition of pre-binding applied to the whole target at once -- and runs as
-one query; otherwise the query runs once per focus node with $this
-substituted by Oxigraph (SPARQL substitution, SEP-0007).
+BIND to a pre-bound variable, a subquery that does not return $this). Then the
+query runs once with $this free, keeping only the solutions for focus nodes,
+where its algebra shows that this is the same as pre-binding each focus node
+(see :func:`per_focus`); otherwise it runs once per focus node with $this
+substituted by Oxigraph (SPARQL substitution, SEP-0007, which is pre-binding).
 """
 
 from __future__ import annotations
