@@ -6,15 +6,15 @@ with pre-binding, pySHACL for the shapes it does not compile). With ``inference`
 data is first expanded (RDFS or OWL RL closure with owlrl, ontology
 included) and both kinds of constraint run on the expansion.
 
-Only ``sh:Violation`` makes the data non-conforming; warnings and infos are
-reported.
+As the SHACL report says, the data conforms only without any result; the
+command fails (exit 1) only on ``sh:Violation``, warnings and infos are reported.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,12 +22,12 @@ from pyoxigraph import BlankNode as OxBlankNode
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 from pyoxigraph import Literal as OxLiteral
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.util import guess_format
 
 from . import iris, shacl
 from .errors import DataError, UsageError
 from .paths import Layout
-from .shacl import SEVERITIES, ValidationResult
+from .shacl import ValidationResult
 
 INFERENCE = ("none", "rdfs", "owlrl")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -41,9 +41,16 @@ class ValidationReport:
     seconds: float
     files: list[Path]
     lines: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    shapes: Graph | None = None
 
     @property
     def conforms(self) -> bool:
+        """sh:conforms of the SHACL report: no result of any severity."""
+        return not self.results
+
+    @property
+    def passes(self) -> bool:
+        """No violation (warnings and infos do not fail validation; exit code 0)."""
         return not any(r.severity == "Violation" for r in self.results)
 
     def count(self, severity: str) -> int:
@@ -137,15 +144,33 @@ def load_shapes(layout: Layout) -> Graph:
 # -- the API ---------------------------------------------------------------------
 
 def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
-             inference: str = "none") -> ValidationReport:
-    """Validate the built graph (or the given files) against shapes/*.ttl."""
+             inference: str = "none", shapes: Sequence[Path] | None = None
+             ) -> ValidationReport:
+    """Validate the built graph (or the given files) against shapes/*.ttl.
+
+    Given files are validated together with the ontology and the reference
+    data (the nodes an edition links to), unless they include them already.
+    With ``shapes``, the files are validated alone against those shapes."""
     if inference not in INFERENCE:
         raise UsageError(f"unknown inference {inference!r} (choose {', '.join(INFERENCE)})")
     started = time.perf_counter()
-    files = data_files(layout, paths)
-    shapes = load_shapes(layout)
-    ontology_path = layout.ontology / "wsis.ttl"
-    store = load_store(files + [ontology_path])
+    if shapes:
+        files = list(paths or [])
+        if not files:
+            raise UsageError("--shapes needs the data files to validate")
+        shapes_graph = read_shapes(list(shapes))
+        store = load_files(files)
+    else:
+        files = data_files(layout, paths)
+        shapes_graph = load_shapes(layout)
+        given = {f.resolve() for f in files if f.exists()}
+        ontology = layout.ontology / "wsis.ttl"
+        store = load_store(files + ([ontology] if ontology.resolve() not in given else []))
+        reference = layout.kg / "reference.ttl"
+        in_trig = next(iter(store.quads_for_pattern(
+            None, None, None, NamedNode(iris.GRAPH + "reference"))), None)
+        if reference.is_file() and reference.resolve() not in given and in_trig is None:
+            store.load(path=str(reference), format=RdfFormat.TURTLE)
     if inference != "none":
         from .reason import owlrl_closure
 
@@ -158,11 +183,52 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
             if not isinstance(triple[2], Literal) and triple not in data:
                 inferred.add(triple)
         store.extend(_quads(inferred))
-    results = validate_store(store, shapes)
+    results = validate_store(store, shapes_graph)
     report = ValidationReport(results, inference, len(store),
-                              time.perf_counter() - started, files)
+                              time.perf_counter() - started, files, shapes=shapes_graph)
     report.lines = source_lines(store, {r.focus_node for r in report.results})
     return report
+
+
+def read_shapes(files: list[Path]) -> Graph:
+    """Shapes from any RDF files (relative IRIs resolved against each file)."""
+    shapes = Graph()
+    for path in files:
+        if not path.is_file():
+            raise DataError("shapes file not found", path=path)
+        try:
+            if path.suffix.lower() in (".trig", ".nq"):
+                from rdflib import Dataset
+
+                dataset = Dataset()
+                dataset.parse(path, format="trig" if path.suffix.lower() == ".trig"
+                              else "nquads")
+                for s, p, o, _ in dataset.quads():
+                    shapes.add((s, p, o))
+            else:
+                _format(path)
+                shapes.parse(path, format=guess_format(str(path)) or "turtle")
+        except DataError:
+            raise
+        except Exception as exc:  # rdflib raises several unrelated types
+            raise DataError(f"cannot parse shapes: {exc}", path=path) from None
+    return shapes
+
+
+def load_files(files: list[Path]) -> Store:
+    """Like :func:`load_store`, with relative IRIs resolved against each file's URI (as
+    rdflib does), for data that is not the project's own."""
+    store = Store()
+    for path in files:
+        if not path.is_file():
+            raise DataError("file not found", path=path)
+        try:
+            store.load(path=str(path), format=_format(path), base_iri=path.resolve().as_uri())
+        except SyntaxError as exc:
+            raise DataError(f"cannot parse: {exc}", path=path, line=_syntax_line(exc)) from None
+        except OSError as exc:
+            raise DataError(f"cannot read: {exc.strerror}", path=path) from None
+    return store
 
 
 def validate_store(store: Store, shapes: Graph) -> list[ValidationResult]:

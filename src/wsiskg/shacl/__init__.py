@@ -13,10 +13,10 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from . import core, sparql
-from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
+from .results import SEVERITIES, Terms, ValidationResult, plain, report_graph, to_rdflib
 
 __all__ = ["ValidationResult", "Terms", "validate", "SEVERITIES", "plain", "to_rdflib",
-           "fallback_predicates"]
+           "fallback_predicates", "report_graph"]
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 

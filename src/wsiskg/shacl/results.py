@@ -71,3 +71,55 @@ def plain(node: object) -> str:
     if isinstance(node, NamedNode | OxLiteral | OxBlankNode):
         return str(node.value)
     return str(node)
+
+
+def report_graph(results: list[ValidationResult]) -> Graph:
+    """The SHACL validation report (sh:ValidationReport) as an RDF graph.
+
+    sh:conforms is false whenever there is any result; terms keep their kind and
+    datatype; a blank-node path is copied with its structure; result nodes are
+    labelled in result order, so the same results give the same graph."""
+    from rdflib.namespace import RDF
+
+    graph = Graph()
+    graph.bind("sh", SH)
+    node = BNode("report")
+    graph.add((node, RDF.type, SH.ValidationReport))
+    graph.add((node, SH.conforms, Literal(not results)))
+    for number, r in enumerate(sorted(results), 1):
+        result = BNode(f"result{number}")
+        graph.add((node, SH.result, result))
+        graph.add((result, RDF.type, SH.ValidationResult))
+        terms = r.terms
+        if terms is None:
+            continue
+        graph.add((result, SH.resultSeverity, terms.severity))
+        graph.add((result, SH.focusNode, terms.focus))  # type: ignore[arg-type]
+        graph.add((result, SH.sourceShape, terms.shape))  # type: ignore[arg-type]
+        graph.add((result, SH.sourceConstraintComponent, URIRef(r.component)))
+        if r.message:
+            graph.add((result, SH.resultMessage, Literal(r.message)))
+        if terms.value is not None:
+            graph.add((result, SH.value, terms.value))  # type: ignore[arg-type]
+        if terms.path is not None:
+            graph.add((result, SH.resultPath, _copy(terms.path, terms.graph, graph,
+                                                    f"result{number}-path")))
+    return graph
+
+
+def _copy(node: Node, source: Graph | None, target: Graph, label: str) -> Node:
+    """A path node, its blank-node structure copied from the shapes (or report) graph."""
+    if not isinstance(node, BNode) or source is None:
+        return node
+    mapping: dict[Node, BNode] = {}
+
+    def copy(n: Node) -> Node:
+        if not isinstance(n, BNode):
+            return n
+        if n not in mapping:
+            mapping[n] = BNode(f"{label}{len(mapping)}")
+            for p, o in sorted(source.predicate_objects(n)):
+                target.add((mapping[n], p, copy(o)))  # type: ignore[arg-type]
+        return mapping[n]
+
+    return copy(node)
