@@ -307,8 +307,8 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
         same = f"?this {path} ?value ."
     for param in shapes.objects(shape, SH.equals):  # type: ignore[arg-type]
         p = sparql_term(param)
-        body = (f"{{ {values} FILTER NOT EXISTS {{ ?this {p} ?value }} }} UNION "
-                f"{{ ?this {p} ?value FILTER NOT EXISTS {{ {same} }} }}")
+        body = (f"{{ {focus} {values} FILTER NOT EXISTS {{ ?this {p} ?value }} }} UNION "
+                f"{{ {focus} ?this {p} ?value FILTER NOT EXISTS {{ {same} }} }}")
         yield query("Equals", param.n3(), body, text=f"Values differ from those of {p}")
     for param in shapes.objects(shape, SH.disjoint):  # type: ignore[arg-type]
         p = sparql_term(param)
@@ -419,7 +419,7 @@ def result(q: Query, focus: Node, path: Node | None, value: Node | None, shapes:
     return ValidationResult(
         severity, str(q.owner), str(focus), _path_text(shapes, path), plain(value),
         q.component, str(q.shape), q.detail, message,
-        Terms(focus, path, value, q.shape, q.severity))
+        Terms(focus, path, value, q.shape, q.severity, shapes))
 
 
 def _path_text(shapes: Graph, path: Node | None) -> str:
