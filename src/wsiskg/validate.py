@@ -2,8 +2,8 @@
 
 The data is loaded into an in-memory Oxigraph store and validated by the
 engine in :mod:`wsiskg.shacl` (SHACL Core compiled to SPARQL, SHACL-SPARQL
-with pre-binding, pySHACL for the shapes it does not compile). With ``inference`` other than none, the
-data is first expanded (RDFS or OWL RL closure with owlrl, ontology
+with pre-binding, pySHACL for the shapes it does not compile). With
+``inference`` other than none, the data is first expanded (RDFS or OWL RL closure with owlrl, ontology
 included) and both kinds of constraint run on the expansion.
 
 As the SHACL report says, the data conforms only without any result; the

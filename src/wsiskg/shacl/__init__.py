@@ -108,7 +108,7 @@ def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
         elif isinstance(path, BNode):
             try:
                 path_text = core.path_sparql(report, path)
-            except core.Unsupported:
+            except core.UnsupportedError:
                 path_text = str(path)
         detail = report.value(result, SH.sourceConstraint)
         found.append(ValidationResult(

@@ -54,13 +54,13 @@ COMPARISONS = {SH.minExclusive: ">", SH.minInclusive: ">=", SH.maxExclusive: "<"
                SH.maxInclusive: "<="}
 
 
-class Unsupported(Exception):
+class UnsupportedError(Exception):
     """A shape this module does not compile; the general engine validates it."""
 
 
 def sparql_term(node: Node) -> str:
     if isinstance(node, BNode):
-        raise Unsupported("blank node as constraint parameter")
+        raise UnsupportedError("blank node as constraint parameter")
     return str(node.n3())
 
 
@@ -69,11 +69,11 @@ def path_sparql(shapes: Graph, path: Node) -> str:
     if isinstance(path, URIRef):
         return f"<{path}>"
     if not isinstance(path, BNode):
-        raise Unsupported(f"not a path: {path!r}")
+        raise UnsupportedError(f"not a path: {path!r}")
     if shapes.value(path, RDF.first) is not None:
         steps = [path_sparql(shapes, step) for step in Collection(shapes, path)]
         if len(steps) < 2:
-            raise Unsupported("sequence path of fewer than two steps")
+            raise UnsupportedError("sequence path of fewer than two steps")
         return "(" + "/".join(steps) + ")"
     unary = {SH.inversePath: "^({})", SH.zeroOrMorePath: "({})*",
              SH.oneOrMorePath: "({})+", SH.zeroOrOnePath: "({})?"}
@@ -85,9 +85,9 @@ def path_sparql(shapes: Graph, path: Node) -> str:
     if alternatives is not None:
         steps = [path_sparql(shapes, step) for step in Collection(shapes, alternatives)]
         if len(steps) < 2:
-            raise Unsupported("alternative path of fewer than two members")
+            raise UnsupportedError("alternative path of fewer than two members")
         return "(" + "|".join(steps) + ")"
-    raise Unsupported("unknown path form")
+    raise UnsupportedError("unknown path form")
 
 
 def path_predicates(shapes: Graph, path: Node) -> set[URIRef]:
@@ -148,7 +148,7 @@ def targeted_shapes(shapes: Graph) -> list[Node]:
 def target_pattern(shapes: Graph, shape: Node) -> str:
     """A SPARQL group binding ?this to each focus node of the shape."""
     if shapes.value(shape, SH.target) is not None:  # type: ignore[arg-type]
-        raise Unsupported("SPARQL-based target")
+        raise UnsupportedError("SPARQL-based target")
     parts = []
     classes = set(shapes.objects(shape, SH.targetClass))  # type: ignore[arg-type]
     if is_class(shapes, shape):
@@ -196,7 +196,7 @@ def plan(shapes: Graph) -> Plan:
     for shape in targeted_shapes(shapes):
         try:
             result.queries.extend(compile_shape(shapes, shape))
-        except Unsupported:
+        except UnsupportedError:
             result.fallback.append(shape)
     return result
 
@@ -205,7 +205,7 @@ def _members(shapes: Graph, node: Node) -> list[Node]:
     if node == RDF.nil:
         return []
     if not isinstance(node, BNode) or shapes.value(node, RDF.first) is None:
-        raise Unsupported("not a list")
+        raise UnsupportedError("not a list")
     return list(Collection(shapes, node))
 
 
@@ -214,7 +214,7 @@ def compile_shape(shapes: Graph, shape: Node) -> list[Query]:
     queries = list(_compile(shapes, shape, shape, focus))
     for prop in sorted(shapes.objects(shape, SH.property), key=str):  # type: ignore[arg-type]
         if shapes.value(prop, SH.path) is None:  # type: ignore[arg-type]
-            raise Unsupported("property shape without a path")
+            raise UnsupportedError("property shape without a path")
         if is_true(shapes, prop, SH.deactivated):
             continue
         queries.extend(_compile(shapes, prop, shape, focus))
@@ -230,17 +230,17 @@ def _message(shapes: Graph, shape: Node) -> str:
 def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Query]:
     path_node = shapes.value(shape, SH.path)  # type: ignore[arg-type]
     if shape != owner and shapes.value(shape, SH.property) is not None:  # type: ignore
-        raise Unsupported("property shape with property shapes")
+        raise UnsupportedError("property shape with property shapes")
     for predicate in set(shapes.predicates(shape, None)):  # type: ignore[arg-type]
         if predicate in NON_CONSTRAINTS or predicate in KNOWN:
             continue
         if str(predicate).startswith(str(SH)) or _is_parameter(shapes, predicate):
-            raise Unsupported(f"constraint {predicate}")
+            raise UnsupportedError(f"constraint {predicate}")
     if shape != owner and shapes.value(shape, SH.sparql) is not None:  # type: ignore
-        raise Unsupported("SPARQL constraint on a property shape")
+        raise UnsupportedError("SPARQL constraint on a property shape")
     severity = shapes.value(shape, SH.severity) or SH.Violation  # type: ignore[arg-type]
     if not isinstance(severity, URIRef):
-        raise Unsupported("severity")
+        raise UnsupportedError("severity")
     message = _message(shapes, shape)
     if path_node is None:
         values = "BIND(?this AS ?value)"
@@ -264,9 +264,9 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
     for predicate in (SH.minCount, SH.maxCount):
         for param in shapes.objects(shape, predicate):  # type: ignore[arg-type]
             if not isinstance(param, Literal) or not isinstance(param.toPython(), int):
-                raise Unsupported("count")
+                raise UnsupportedError("count")
             if path_node is None:
-                raise Unsupported("count on a node shape")
+                raise UnsupportedError("count on a node shape")
             n = int(param.toPython())
             name = FOCUS_COMPONENTS[predicate]
             text = f"{'Fewer' if predicate == SH.minCount else 'More'} than {n} values"
@@ -292,7 +292,7 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
         yield query("HasValue", param.n3(), body, "?this", text=f"Missing value {param.n3()}")
     if is_true(shapes, shape, SH.uniqueLang):
         if path_node is None:
-            raise Unsupported("uniqueLang on a node shape")
+            raise UnsupportedError("uniqueLang on a node shape")
         body = (f"{{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {values} "
                 f"FILTER(isLiteral(?value) && lang(?value) != \"\") }} "
                 f"GROUP BY ?this (LCASE(lang(?value)) AS ?lang) }} FILTER(?n > 1)")
@@ -300,7 +300,7 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
                     text="Language used more than once")
     elif shapes.value(shape, SH.uniqueLang) is not None and \
             not isinstance(shapes.value(shape, SH.uniqueLang), Literal):  # type: ignore
-        raise Unsupported("uniqueLang")
+        raise UnsupportedError("uniqueLang")
     if path_node is None:
         same = "FILTER(sameTerm(?this, ?value))"
     else:
@@ -317,14 +317,14 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
     for predicate, op in ((SH.lessThan, "<"), (SH.lessThanOrEquals, "<=")):
         for param in shapes.objects(shape, predicate):  # type: ignore[arg-type]
             if path_node is None:
-                raise Unsupported("lessThan on a node shape")
+                raise UnsupportedError("lessThan on a node shape")
             p = sparql_term(param)
             yield query(FOCUS_COMPONENTS[predicate], param.n3(),
                         f"{values} ?this {p} ?other FILTER(!COALESCE(?value {op} ?other, "
                         f"false))", text=f"Value is not {op} a value of {p}")
     if is_true(shapes, shape, SH.closed):
         if path_node is not None:
-            raise Unsupported("closed property shape")
+            raise UnsupportedError("closed property shape")
         allowed: set[Node] = set()
         for prop in shapes.objects(shape, SH.property):  # type: ignore[arg-type]
             prop_path = shapes.value(prop, SH.path)  # type: ignore[arg-type]
@@ -354,7 +354,7 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
         return f"NOT EXISTS {{ ?value {TYPE_PATH} {sparql_term(param)} }}", None
     if predicate == SH.datatype:
         if not isinstance(param, URIRef):
-            raise Unsupported("datatype")
+            raise UnsupportedError("datatype")
         wrong = f"!isLiteral(?value) || datatype(?value) != <{param}>"
         if param in CASTS:
             return (f"{wrong} || !COALESCE(sameTerm(<{param}>(STR(?value)), "
@@ -364,15 +364,15 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
         return wrong, None
     if predicate == SH.nodeKind:
         if param not in NODE_KINDS:
-            raise Unsupported("node kind")
+            raise UnsupportedError("node kind")
         return f"!({NODE_KINDS[param]})", None
     if predicate in COMPARISONS:
         if not isinstance(param, Literal):
-            raise Unsupported("comparison")
+            raise UnsupportedError("comparison")
         return f"!COALESCE(?value {COMPARISONS[predicate]} {param.n3()}, false)", None
     if predicate in (SH.minLength, SH.maxLength):
         if not isinstance(param, Literal) or not isinstance(param.toPython(), int):
-            raise Unsupported("length")
+            raise UnsupportedError("length")
         op = ">=" if predicate == SH.minLength else "<="
         return (f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {op} "
                 f"{int(param.toPython())}, false)"), None
@@ -389,7 +389,7 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
         members = " || ".join(f"sameTerm(?value, {sparql_term(m)})"
                               for m in _members(shapes, param))
         return f"!({members or 'false'})", None
-    raise Unsupported(str(predicate))
+    raise UnsupportedError(str(predicate))
 
 
 # -- running ------------------------------------------------------------------------
@@ -429,5 +429,5 @@ def _path_text(shapes: Graph, path: Node | None) -> str:
         return str(path)
     try:
         return path_sparql(shapes, path)
-    except Unsupported:
+    except UnsupportedError:
         return str(path)

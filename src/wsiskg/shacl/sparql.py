@@ -136,11 +136,11 @@ def per_focus(query: CompValue) -> bool:
         return True
     try:
         return THIS not in _certain(query.algebra["p"]["p"])
-    except _Unsafe:
+    except _UnsafeError:
         return True
 
 
-class _Unsafe(Exception):
+class _UnsafeError(Exception):
     pass
 
 
@@ -155,7 +155,7 @@ def _mentions_this(expr: object) -> bool:
 
 
 def _certain(node: CompValue) -> set[RdfVariable]:
-    """The variables bound in every solution of an algebra pattern; raises _Unsafe
+    """The variables bound in every solution of an algebra pattern; raises _UnsafeError
     where an expression reads $this without the pattern binding it."""
     name = node.name
     if name == "BGP":
@@ -169,7 +169,7 @@ def _certain(node: CompValue) -> set[RdfVariable]:
         left = _certain(node["p1"])
         right = _certain(node["p2"])
         if _mentions_this(node.get("expr")) and THIS not in left | right:
-            raise _Unsafe
+            raise _UnsafeError
         return left
     if name == "Union":
         return _certain(node["p1"]) & _certain(node["p2"])
@@ -181,9 +181,9 @@ def _certain(node: CompValue) -> set[RdfVariable]:
     if name in ("Filter", "Extend"):
         inner = _certain(node["p"])
         if _mentions_this(node["expr"]) and THIS not in inner:
-            raise _Unsafe
+            raise _UnsafeError
         return inner
-    raise _Unsafe
+    raise _UnsafeError
 
 
 # -- running --------------------------------------------------------------------------
