@@ -8,8 +8,9 @@ from rdflib import Graph
 
 from . import iris
 from .build import BuildResult
+from .shacl import ValidationResult
 from .stats import FileStats
-from .validate import ValidationReport, ValidationResult
+from .validate import ValidationReport
 
 
 def render_build(result: BuildResult, *, quiet: bool = False, corrections: bool = True) -> str:

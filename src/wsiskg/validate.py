@@ -3,8 +3,9 @@
 The data is loaded into an in-memory Oxigraph store and validated by the
 engine in :mod:`wsiskg.shacl` (SHACL Core compiled to SPARQL, SHACL-SPARQL
 with pre-binding, pySHACL for the shapes it does not compile). With
-``inference`` other than none, the data is first expanded (RDFS or OWL RL closure with owlrl, ontology
-included) and both kinds of constraint run on the expansion.
+``inference`` other than none, the data is first expanded (RDFS or OWL RL
+closure with owlrl, ontology included) and both kinds of constraint run on the
+expansion.
 
 As the SHACL report says, the data conforms only without any result; the
 command fails (exit 1) only on ``sh:Violation``, warnings and infos are reported.
@@ -22,6 +23,7 @@ from pyoxigraph import BlankNode as OxBlankNode
 from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
 from pyoxigraph import Literal as OxLiteral
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 from rdflib.util import guess_format
 
 from . import iris, shacl
@@ -240,15 +242,15 @@ def shape_subset(shapes: Graph, shape: URIRef) -> Graph:
     """One node shape with everything it refers to (property shapes, lists,
     SPARQL constraints) and the prefix declarations: to validate one shape."""
     subset = Graph()
-    todo: list[object] = [shape, iris.SHAPES_GRAPH]
-    seen: set[object] = set()
+    todo: list[Node] = [shape, iris.SHAPES_GRAPH]
+    seen: set[Node] = set()
     while todo:
         node = todo.pop()
         if node in seen:
             continue
         seen.add(node)
-        for p, o in shapes.predicate_objects(node):  # type: ignore[arg-type]
-            subset.add((node, p, o))  # type: ignore[arg-type]
+        for p, o in shapes.predicate_objects(node):
+            subset.add((node, p, o))
             if isinstance(o, BNode):
                 todo.append(o)
     return subset

@@ -57,7 +57,7 @@ def _data_graph(store: Store, predicates: set[str] | None) -> Graph:
     add = graph.add
     for quad in store:
         if predicates is None or quad.predicate.value in predicates:
-            add((to_rdflib(quad.subject), to_rdflib(quad.predicate),  # type: ignore[arg-type]
+            add((to_rdflib(quad.subject), to_rdflib(quad.predicate),
                  to_rdflib(quad.object)))
     return graph
 
@@ -85,7 +85,7 @@ def run_pyshacl(store: Store, shapes: Graph, fallback: set[Node]) -> list[Valida
 
 
 def owner_of(shapes: Graph, shape: Node) -> Node:
-    parent = shapes.value(None, SH.property, shape)  # type: ignore[arg-type]
+    parent = shapes.value(None, SH.property, shape)
     return parent if parent is not None else shape
 
 
@@ -101,7 +101,7 @@ def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
         value = report.value(result, SH.value)
         component = report.value(result, SH.sourceConstraintComponent)
         message = report.value(result, SH.resultMessage)
-        assert shape is not None and focus is not None
+        assert shape is not None and focus is not None and isinstance(severity, URIRef)
         path_text = ""
         if isinstance(path, URIRef):
             path_text = str(path)
@@ -112,10 +112,10 @@ def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
                 path_text = str(path)
         detail = report.value(result, SH.sourceConstraint)
         found.append(ValidationResult(
-            names.get(severity, str(severity)),  # type: ignore[call-overload]
+            names.get(severity, str(severity)),
             str(owner_of(shapes, shape)), str(focus), path_text,
             plain(value) if not isinstance(value, Literal) else str(value),
             str(component or ""), str(shape),
             str(detail) if detail is not None else str(message or ""), str(message or ""),
-            Terms(focus, path, value, shape, severity, report)))  # type: ignore[arg-type]
+            Terms(focus, path, value, shape, severity, report)))
     return found

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from pyoxigraph import Store
+from pyoxigraph import QuerySolutions, Store
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
@@ -113,14 +113,14 @@ def path_predicates(shapes: Graph, path: Node) -> set[URIRef]:
 # -- shapes and targets ----------------------------------------------------------
 
 def is_true(shapes: Graph, node: Node, predicate: URIRef) -> bool:
-    value = shapes.value(node, predicate)  # type: ignore[arg-type]
+    value = shapes.value(node, predicate)
     return isinstance(value, Literal) and value.toPython() is True
 
 
 def is_class(shapes: Graph, node: Node) -> bool:
     """SHACL instance of rdfs:Class in the shapes graph (implicit class target)."""
     classes = {RDFS.Class, OWL.Class}
-    for cls in shapes.objects(node, RDF.type):  # type: ignore[arg-type]
+    for cls in shapes.objects(node, RDF.type):
         if cls in classes or any(c in classes for c in shapes.transitive_objects(
                 cls, RDFS.subClassOf)):
             return True
@@ -128,9 +128,9 @@ def is_class(shapes: Graph, node: Node) -> bool:
 
 
 def is_shape_node(shapes: Graph, node: Node) -> bool:
-    types = set(shapes.objects(node, RDF.type))  # type: ignore[arg-type]
+    types = set(shapes.objects(node, RDF.type))
     return bool(types & {SH.NodeShape, SH.PropertyShape}) or \
-        shapes.value(node, SH.path) is not None  # type: ignore[arg-type]
+        shapes.value(node, SH.path) is not None
 
 
 def targeted_shapes(shapes: Graph) -> list[Node]:
@@ -147,20 +147,20 @@ def targeted_shapes(shapes: Graph) -> list[Node]:
 
 def target_pattern(shapes: Graph, shape: Node) -> str:
     """A SPARQL group binding ?this to each focus node of the shape."""
-    if shapes.value(shape, SH.target) is not None:  # type: ignore[arg-type]
+    if shapes.value(shape, SH.target) is not None:
         raise UnsupportedError("SPARQL-based target")
     parts = []
-    classes = set(shapes.objects(shape, SH.targetClass))  # type: ignore[arg-type]
+    classes = set(shapes.objects(shape, SH.targetClass))
     if is_class(shapes, shape):
         classes.add(shape)
     for cls in sorted(classes, key=str):
         parts.append(f"{{ ?this {TYPE_PATH} {sparql_term(cls)} . }}")
-    nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)  # type: ignore[arg-type]
+    nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)
     if nodes:
         parts.append("{ VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " } }")
-    for prop in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):  # type: ignore
+    for prop in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
         parts.append(f"{{ ?this {sparql_term(prop)} ?target_o . }}")
-    for prop in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):  # type: ignore
+    for prop in sorted(shapes.objects(shape, SH.targetObjectsOf), key=str):
         parts.append(f"{{ ?target_s {sparql_term(prop)} ?this . }}")
     if not parts:
         return "{ FILTER(false) }"
@@ -212,8 +212,8 @@ def _members(shapes: Graph, node: Node) -> list[Node]:
 def compile_shape(shapes: Graph, shape: Node) -> list[Query]:
     focus = target_pattern(shapes, shape)
     queries = list(_compile(shapes, shape, shape, focus))
-    for prop in sorted(shapes.objects(shape, SH.property), key=str):  # type: ignore[arg-type]
-        if shapes.value(prop, SH.path) is None:  # type: ignore[arg-type]
+    for prop in sorted(shapes.objects(shape, SH.property), key=str):
+        if shapes.value(prop, SH.path) is None:
             raise UnsupportedError("property shape without a path")
         if is_true(shapes, prop, SH.deactivated):
             continue
@@ -222,23 +222,23 @@ def compile_shape(shapes: Graph, shape: Node) -> list[Query]:
 
 
 def _message(shapes: Graph, shape: Node) -> str:
-    messages = sorted(shapes.objects(shape, SH.message), key=str)  # type: ignore[arg-type]
+    messages = sorted(shapes.objects(shape, SH.message), key=str)
     english = [m for m in messages if isinstance(m, Literal) and m.language in (None, "en")]
     return str((english or messages)[0]) if messages else ""
 
 
 def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Query]:
-    path_node = shapes.value(shape, SH.path)  # type: ignore[arg-type]
-    if shape != owner and shapes.value(shape, SH.property) is not None:  # type: ignore
+    path_node = shapes.value(shape, SH.path)
+    if shape != owner and shapes.value(shape, SH.property) is not None:
         raise UnsupportedError("property shape with property shapes")
-    for predicate in set(shapes.predicates(shape, None)):  # type: ignore[arg-type]
+    for predicate in set(shapes.predicates(shape, None)):
         if predicate in NON_CONSTRAINTS or predicate in KNOWN:
             continue
         if str(predicate).startswith(str(SH)) or _is_parameter(shapes, predicate):
             raise UnsupportedError(f"constraint {predicate}")
-    if shape != owner and shapes.value(shape, SH.sparql) is not None:  # type: ignore
+    if shape != owner and shapes.value(shape, SH.sparql) is not None:
         raise UnsupportedError("SPARQL constraint on a property shape")
-    severity = shapes.value(shape, SH.severity) or SH.Violation  # type: ignore[arg-type]
+    severity = shapes.value(shape, SH.severity) or SH.Violation
     if not isinstance(severity, URIRef):
         raise UnsupportedError("severity")
     message = _message(shapes, shape)
@@ -253,16 +253,16 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
               check: URIRef | None = None, text: str = "") -> Query:
         sparql = f"SELECT DISTINCT {select} WHERE {{ {focus} {body} }}"
         return Query(shape, owner, f"{SH}{component}ConstraintComponent", detail, sparql,
-                     path_node, severity, message or text, check)  # type: ignore[arg-type]
+                     path_node, severity, message or text, check)
 
     for predicate, name in sorted(VALUE_COMPONENTS.items()):
-        for param in sorted(shapes.objects(shape, predicate), key=str):  # type: ignore
+        for param in sorted(shapes.objects(shape, predicate), key=str):
             condition, check = _value_condition(shapes, shape, predicate, param)
             yield query(name, param.n3(), f"{values} FILTER({condition})", check=check,
                         text=f"Value does not satisfy sh:{predicate.split('#')[1]} "
                              f"{param.n3()}")
     for predicate in (SH.minCount, SH.maxCount):
-        for param in shapes.objects(shape, predicate):  # type: ignore[arg-type]
+        for param in shapes.objects(shape, predicate):
             if not isinstance(param, Literal) or not isinstance(param.toPython(), int):
                 raise UnsupportedError("count")
             if path_node is None:
@@ -282,7 +282,7 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
                 body = (f"{{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
                         f"?this {path} ?value }} GROUP BY ?this }} FILTER(?n > {n})")
             yield query(name, str(n), body, "?this", text=text)
-    for param in shapes.objects(shape, SH.hasValue):  # type: ignore[arg-type]
+    for param in shapes.objects(shape, SH.hasValue):
         term = sparql_term(param)
         if path_node is None:
             body = f"FILTER(!sameTerm(?this, {term}))"
@@ -299,23 +299,23 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
         yield query("UniqueLang", "true", f"{{ {focus} {body} }}", "?this",
                     text="Language used more than once")
     elif shapes.value(shape, SH.uniqueLang) is not None and \
-            not isinstance(shapes.value(shape, SH.uniqueLang), Literal):  # type: ignore
+            not isinstance(shapes.value(shape, SH.uniqueLang), Literal):
         raise UnsupportedError("uniqueLang")
     if path_node is None:
         same = "FILTER(sameTerm(?this, ?value))"
     else:
         same = f"?this {path} ?value ."
-    for param in shapes.objects(shape, SH.equals):  # type: ignore[arg-type]
+    for param in shapes.objects(shape, SH.equals):
         p = sparql_term(param)
         body = (f"{{ {focus} {values} FILTER NOT EXISTS {{ ?this {p} ?value }} }} UNION "
                 f"{{ {focus} ?this {p} ?value FILTER NOT EXISTS {{ {same} }} }}")
         yield query("Equals", param.n3(), body, text=f"Values differ from those of {p}")
-    for param in shapes.objects(shape, SH.disjoint):  # type: ignore[arg-type]
+    for param in shapes.objects(shape, SH.disjoint):
         p = sparql_term(param)
         yield query("Disjoint", param.n3(), f"{values} ?this {p} ?value .",
                     text=f"Value is also a value of {p}")
     for predicate, op in ((SH.lessThan, "<"), (SH.lessThanOrEquals, "<=")):
-        for param in shapes.objects(shape, predicate):  # type: ignore[arg-type]
+        for param in shapes.objects(shape, predicate):
             if path_node is None:
                 raise UnsupportedError("lessThan on a node shape")
             p = sparql_term(param)
@@ -326,11 +326,11 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
         if path_node is not None:
             raise UnsupportedError("closed property shape")
         allowed: set[Node] = set()
-        for prop in shapes.objects(shape, SH.property):  # type: ignore[arg-type]
-            prop_path = shapes.value(prop, SH.path)  # type: ignore[arg-type]
+        for prop in shapes.objects(shape, SH.property):
+            prop_path = shapes.value(prop, SH.path)
             if isinstance(prop_path, URIRef):
                 allowed.add(prop_path)
-        ignored = shapes.value(shape, SH.ignoredProperties)  # type: ignore[arg-type]
+        ignored = shapes.value(shape, SH.ignoredProperties)
         if ignored is not None:
             allowed.update(_members(shapes, ignored))
         listed = ", ".join(sparql_term(p) for p in sorted(allowed, key=str))
@@ -363,7 +363,7 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
             return f"{wrong} || datatype(?value) = <{param}>", param
         return wrong, None
     if predicate == SH.nodeKind:
-        if param not in NODE_KINDS:
+        if not isinstance(param, URIRef) or param not in NODE_KINDS:
             raise UnsupportedError("node kind")
         return f"!({NODE_KINDS[param]})", None
     if predicate in COMPARISONS:
@@ -377,7 +377,7 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
         return (f"isBlank(?value) || !COALESCE(STRLEN(STR(?value)) {op} "
                 f"{int(param.toPython())}, false)"), None
     if predicate == SH.pattern:
-        flags = shapes.value(shape, SH.flags)  # type: ignore[arg-type]
+        flags = shapes.value(shape, SH.flags)
         regex = f"REGEX(STR(?value), {Literal(str(param)).n3()}"
         regex += f", {Literal(str(flags)).n3()})" if flags is not None else ")"
         return f"isBlank(?value) || !COALESCE({regex}, false)", None
@@ -398,7 +398,8 @@ def run(store: Store, queries: list[Query], shapes: Graph) -> list[ValidationRes
     results: list[ValidationResult] = []
     for q in queries:
         solutions = store.query(q.sparql, use_default_graph_as_union=True)
-        for row in solutions:  # type: ignore[union-attr]
+        assert isinstance(solutions, QuerySolutions)
+        for row in solutions:
             focus = row["this"]
             value = row["value"] if "?value" in q.sparql.split("WHERE")[0] else None
             path: Node | None = q.path
@@ -414,7 +415,7 @@ def run(store: Store, queries: list[Query], shapes: Graph) -> list[ValidationRes
 
 def result(q: Query, focus: Node, path: Node | None, value: Node | None, shapes: Graph
            ) -> ValidationResult:
-    severity = SEVERITIES.get(q.severity, str(q.severity))  # type: ignore[call-overload]
+    severity = SEVERITIES.get(q.severity, str(q.severity))
     message = q.message
     return ValidationResult(
         severity, str(q.owner), str(focus), _path_text(shapes, path), plain(value),

@@ -94,13 +94,13 @@ def report_graph(results: list[ValidationResult]) -> Graph:
         if terms is None:
             continue
         graph.add((result, SH.resultSeverity, terms.severity))
-        graph.add((result, SH.focusNode, terms.focus))  # type: ignore[arg-type]
-        graph.add((result, SH.sourceShape, terms.shape))  # type: ignore[arg-type]
+        graph.add((result, SH.focusNode, terms.focus))
+        graph.add((result, SH.sourceShape, terms.shape))
         graph.add((result, SH.sourceConstraintComponent, URIRef(r.component)))
         if r.message:
             graph.add((result, SH.resultMessage, Literal(r.message)))
         if terms.value is not None:
-            graph.add((result, SH.value, terms.value))  # type: ignore[arg-type]
+            graph.add((result, SH.value, terms.value))
         if terms.path is not None:
             graph.add((result, SH.resultPath, _copy(terms.path, terms.graph, graph,
                                                     f"result{number}-path")))
@@ -119,7 +119,7 @@ def _copy(node: Node, source: Graph | None, target: Graph, label: str) -> Node:
         if n not in mapping:
             mapping[n] = BNode(f"{label}{len(mapping)}")
             for p, o in sorted(source.predicate_objects(n)):
-                target.add((mapping[n], p, copy(o)))  # type: ignore[arg-type]
+                target.add((mapping[n], p, copy(o)))
         return mapping[n]
 
     return copy(node)

@@ -14,13 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pyoxigraph import NamedNode, Store, Variable
+from pyoxigraph import BlankNode as OxBlankNode
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, QuerySolutions, Store, Triple, Variable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import Variable as RdfVariable
 from rdflib.namespace import SH
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from ..errors import DataError
@@ -28,6 +31,7 @@ from .core import is_true, target_pattern, targeted_shapes
 from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
 
 THIS = RdfVariable("this")
+OxTerm = NamedNode | OxBlankNode | OxLiteral | Triple
 PRE_BOUND = {RdfVariable("this"), RdfVariable("currentShape"), RdfVariable("shapesGraph")}
 
 
@@ -41,33 +45,35 @@ class SparqlConstraint:
 
     @property
     def severity_name(self) -> str:
-        return SEVERITIES.get(self.severity, str(self.severity))  # type: ignore[call-overload]
+        return SEVERITIES.get(self.severity, str(self.severity))
 
 
 def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
     """The active SPARQL constraints of the targeted node shapes."""
     found = []
     for shape in targeted_shapes(shapes):
-        if shapes.value(shape, SH.path) is not None:  # type: ignore[arg-type]
+        if shapes.value(shape, SH.path) is not None:
             continue
-        for constraint in shapes.objects(shape, SH.sparql):  # type: ignore[arg-type]
+        for constraint in shapes.objects(shape, SH.sparql):
             if is_true(shapes, constraint, SH.deactivated):
                 continue
             select = shapes.value(constraint, SH.select)
             if select is None:
                 raise DataError(f"SPARQL constraint of {shape} has no sh:select")
             message = shapes.value(constraint, SH.message) or \
-                shapes.value(shape, SH.message)  # type: ignore[arg-type]
-            severity = shapes.value(shape, SH.severity) or SH.Violation  # type: ignore
+                shapes.value(shape, SH.message)
+            severity = shapes.value(shape, SH.severity) or SH.Violation
+            if not isinstance(severity, URIRef):
+                raise DataError(f"sh:severity of {shape} is not an IRI")
             found.append(SparqlConstraint(shape, constraint,
                                           _prefixes(shapes, constraint) + str(select),
-                                          str(message or ""), severity))  # type: ignore
+                                          str(message or ""), severity))
     return sorted(found, key=lambda c: (str(c.shape), c.select))
 
 
 def _prefixes(shapes: Graph, constraint: Node) -> str:
     lines = []
-    for holder in shapes.objects(constraint, SH.prefixes):  # type: ignore[arg-type]
+    for holder in shapes.objects(constraint, SH.prefixes):
         for declaration in shapes.objects(holder, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
@@ -91,7 +97,7 @@ def _walk(node: object, top: bool = True) -> list[CompValue]:
     return found
 
 
-def check_query(text: str, where: str) -> CompValue:
+def check_query(text: str, where: str) -> Query:
     """The query's algebra, refused where SHACL pre-binding forbids its form."""
     try:
         query = translateQuery(parseQuery(text))
@@ -112,17 +118,17 @@ def check_query(text: str, where: str) -> CompValue:
             raise DataError(f"SPARQL constraint of {where} binds pre-bound variable "
                             f"?{item['var']} with AS (not allowed)")
     for project in _subqueries(query.algebra.p):
-        if THIS not in project.get("PV", []):
+        if THIS not in (project.get("PV") or []):
             raise DataError(f"SPARQL constraint of {where} has a subquery that does not "
                             "return $this (SHACL 5.3.1)")
-    return query  # type: ignore[no-any-return]
+    return query
 
 
 def _subqueries(node: object) -> list[CompValue]:
     return [item for item in _walk(node) if item.name == "Project"]
 
 
-def per_focus(query: CompValue) -> bool:
+def per_focus(query: Query) -> bool:
     """Whether the query must be evaluated one focus node at a time.
 
     Pre-binding joins every basic graph pattern with $this. Where the query's
@@ -188,10 +194,7 @@ def _certain(node: CompValue) -> set[RdfVariable]:
 
 # -- running --------------------------------------------------------------------------
 
-def _ox(node: Node) -> object:
-    from pyoxigraph import BlankNode as OxBlankNode
-    from pyoxigraph import Literal as OxLiteral
-
+def _ox(node: Node) -> NamedNode | OxBlankNode | OxLiteral:
     if isinstance(node, URIRef):
         return NamedNode(str(node))
     if isinstance(node, BNode):
@@ -207,7 +210,8 @@ def _ox(node: Node) -> object:
 def focus_nodes(store: Store, shapes: Graph, shape: Node) -> list[Node]:
     query = f"SELECT DISTINCT ?this WHERE {{ {target_pattern(shapes, shape)} }}"
     rows = store.query(query, use_default_graph_as_union=True)
-    return sorted((to_rdflib(row["this"]) for row in rows), key=str)  # type: ignore
+    assert isinstance(rows, QuerySolutions)
+    return sorted((to_rdflib(row["this"]) for row in rows), key=str)
 
 
 def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
@@ -216,12 +220,13 @@ def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
     for constraint in constraints:
         where = str(constraint.shape)
         query = check_query(constraint.select, where)
-        if "shapesGraph" in {str(v) for v in query.algebra.get("_vars", set())} or \
+        if "shapesGraph" in {str(v) for v in (query.algebra.get("_vars") or set())} or \
                 re.search(r"[?$]shapesGraph\b", constraint.select):
             raise DataError(f"SPARQL constraint of {where} uses $shapesGraph, which this "
                             "validator does not provide")
-        bound = {Variable("currentShape"): _ox(constraint.shape)} if \
-            re.search(r"[?$]currentShape\b", constraint.select) else {}
+        bound: dict[Variable, OxTerm] = {}
+        if re.search(r"[?$]currentShape\b", constraint.select):
+            bound[Variable("currentShape")] = _ox(constraint.shape)
         focus = focus_nodes(store, shapes, constraint.shape)
         if per_focus(query):
             for node in focus:
@@ -237,9 +242,11 @@ def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
 
 def _results(constraint: SparqlConstraint, rows: object, focus: Node | None,
              keep: set[Node] | None = None) -> list[ValidationResult]:
+    if not isinstance(rows, QuerySolutions):
+        raise DataError(f"SPARQL constraint of {constraint.shape} is not a SELECT query")
     found = []
-    names = [v.value for v in rows.variables]  # type: ignore[attr-defined]
-    for row in rows:  # type: ignore[attr-defined]
+    names = [v.value for v in rows.variables]
+    for row in rows:
         bindings = {name: row[name] for name in names if row[name] is not None}
         this = to_rdflib(bindings["this"]) if "this" in bindings else focus
         if this is None or (keep is not None and this not in keep):
