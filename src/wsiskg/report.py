@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from rdflib import Graph
 
@@ -67,6 +68,7 @@ def render_stats(files: list[FileStats]) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=65536)
 def _short(iri: str) -> str:
     for prefix, namespace in (("wsis:", str(iris.WSIS)),
                               ("id:", iris.ID),

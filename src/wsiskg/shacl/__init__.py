@@ -13,10 +13,18 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from . import core, sparql
-from .results import SEVERITIES, Terms, ValidationResult, plain, report_graph, to_rdflib
+from .results import (
+    SEVERITIES,
+    Terms,
+    ValidationResult,
+    plain,
+    report_graph,
+    sort_key,
+    to_rdflib,
+)
 
 __all__ = ["ValidationResult", "Terms", "validate", "SEVERITIES", "plain", "to_rdflib",
-           "fallback_predicates", "report_graph"]
+           "fallback_predicates", "report_graph", "sort_key"]
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
@@ -30,7 +38,7 @@ def validate(store: Store, shapes: Graph) -> list[ValidationResult]:
     results += sparql.run_sparql_constraints(store, own_sparql, shapes)
     if fallback:
         results += run_pyshacl(store, shapes, fallback)
-    return sorted(set(results))
+    return sorted(set(results), key=sort_key)
 
 
 # -- the general engine for what is not compiled --------------------------------------

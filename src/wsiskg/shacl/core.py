@@ -40,7 +40,13 @@ FOCUS_COMPONENTS = {
     SH.uniqueLang: "UniqueLang", SH.equals: "Equals", SH.disjoint: "Disjoint",
     SH.lessThan: "LessThan", SH.lessThanOrEquals: "LessThanOrEquals", SH.closed: "Closed",
 }
-KNOWN = set(VALUE_COMPONENTS) | set(FOCUS_COMPONENTS)
+# constraints on other shapes, compiled to a SPARQL condition "conforms to the shape"
+LOGICAL = {SH["or"]: "Or", SH["and"]: "And", SH["not"]: "Not", SH.xone: "Xone",
+           SH.node: "Node"}
+QUALIFIED = {SH.qualifiedValueShape, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+             SH.qualifiedValueShapesDisjoint}
+KNOWN = set(VALUE_COMPONENTS) | set(FOCUS_COMPONENTS) | set(LOGICAL) | QUALIFIED
+NESTING = 8     # deeper (or recursive) shape references go to the general engine
 # the casts Oxigraph evaluates: an ill-formed literal of these types fails its cast
 CASTS = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.boolean, XSD.dateTime,
          XSD.date, XSD.time, XSD.gYear, XSD.gYearMonth, XSD.duration, XSD.dayTimeDuration,
@@ -322,6 +328,28 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
             yield query(FOCUS_COMPONENTS[predicate], param.n3(),
                         f"{values} ?this {p} ?other FILTER(!COALESCE(?value {op} ?other, "
                         f"false))", text=f"Value is not {op} a value of {p}")
+    for predicate, name in LOGICAL.items():
+        for param in sorted(shapes.objects(shape, predicate), key=str):
+            condition = logical_violation(shapes, predicate, param, "?value", 1)
+            yield query(name, _detail(shapes, param), f"{values} FILTER({condition})",
+                        text=f"Value does not conform to sh:{predicate.split('#')[1]}")
+    qualified = shapes.value(shape, SH.qualifiedValueShape)
+    if qualified is not None:
+        if path_node is None or is_true(shapes, shape, SH.qualifiedValueShapesDisjoint):
+            raise UnsupportedError("qualified value shape on a node or disjoint")
+        condition = conforms(shapes, qualified, "?value", 1)
+        for predicate, op, name in ((SH.qualifiedMinCount, "<", "QualifiedMinCount"),
+                                    (SH.qualifiedMaxCount, ">", "QualifiedMaxCount")):
+            for param in shapes.objects(shape, predicate):
+                if not isinstance(param, Literal) or not isinstance(param.toPython(), int):
+                    raise UnsupportedError("qualified count")
+                n = int(param.toPython())
+                body = (f"{{ SELECT ?this (COUNT(DISTINCT ?value) AS ?n) WHERE {{ {focus} "
+                        f"OPTIONAL {{ ?this {path} ?value FILTER({condition}) }} }} "
+                        f"GROUP BY ?this }} FILTER(?n {op} {n})")
+                yield query(name, str(n), body, "?this",
+                            text=f"{'Fewer' if op == '<' else 'More'} than {n} values "
+                                 "conform to the qualified value shape")
     if is_true(shapes, shape, SH.closed):
         if path_node is not None:
             raise UnsupportedError("closed property shape")
@@ -337,6 +365,98 @@ def _compile(shapes: Graph, shape: Node, owner: Node, focus: str) -> Iterator[Qu
         condition = f"FILTER(?path NOT IN ({listed}))" if listed else ""
         yield query("Closed", "true", f"?this ?path ?value . {condition}",
                     "?this ?path ?value", text="Predicate is not allowed (closed shape)")
+
+
+def _detail(shapes: Graph, param: Node) -> str:
+    if isinstance(param, BNode) and shapes.value(param, RDF.first) is not None:
+        return "(" + " ".join(_detail(shapes, m) for m in Collection(shapes, param)) + ")"
+    return str(param.n3())
+
+
+def logical_violation(shapes: Graph, predicate: URIRef, param: Node, var: str, depth: int
+                      ) -> str:
+    """The SPARQL condition true when node ``var`` violates sh:or, sh:and, sh:not,
+    sh:xone or sh:node with ``param``."""
+    if predicate in (SH["or"], SH["and"], SH.xone):
+        members = [conforms(shapes, m, var, depth) for m in _members(shapes, param)]
+        if predicate == SH["or"]:
+            return f"!({' || '.join(members) or 'false'})"
+        if predicate == SH["and"]:
+            return f"!({' && '.join(members) or 'true'})"
+        counted = " + ".join(f"IF({m}, 1, 0)" for m in members) or "0"
+        return f"({counted}) != 1"
+    if predicate == SH["not"]:
+        return conforms(shapes, param, var, depth)
+    return f"!({conforms(shapes, param, var, depth)})"
+
+
+def conforms(shapes: Graph, shape: Node, var: str, depth: int) -> str:
+    """A SPARQL condition true when node ``var`` conforms to ``shape`` (its value
+    constraints, counts of 0 or 1, sh:hasValue, property shapes and logical
+    constraints); other shapes raise UnsupportedError."""
+    if depth > NESTING:
+        raise UnsupportedError("shape nesting too deep (recursive shapes)")
+    if isinstance(shape, Literal):
+        raise UnsupportedError("a literal as shape")
+    if is_true(shapes, shape, SH.deactivated):
+        return "true"
+    allowed = NON_CONSTRAINTS | set(VALUE_COMPONENTS) | set(LOGICAL) | {
+        SH.minCount, SH.maxCount, SH.hasValue}
+    for predicate in set(shapes.predicates(shape, None)):
+        if predicate in allowed:
+            continue
+        if str(predicate).startswith(str(SH)) or _is_parameter(shapes, predicate):
+            raise UnsupportedError(f"nested constraint {predicate}")
+    if shapes.value(shape, SH.sparql) is not None:
+        raise UnsupportedError("nested SPARQL constraint")
+    path_node = shapes.value(shape, SH.path)
+    value = f"?v{depth}"
+    path = path_sparql(shapes, path_node) if path_node is not None else ""
+
+    def on_values(condition: str) -> str:
+        """Violated when some value node satisfies the condition (given on ?value)."""
+        if path_node is None:
+            return condition.replace("?value", var)
+        return f"EXISTS {{ {var} {path} {value} FILTER({condition.replace('?value', value)}) }}"
+
+    violations = []
+    for predicate in sorted(VALUE_COMPONENTS):
+        for param in sorted(shapes.objects(shape, predicate), key=str):
+            condition, check = _value_condition(shapes, shape, predicate, param)
+            if check is not None:
+                raise UnsupportedError("datatype checked in Python")
+            violations.append(on_values(condition))
+    for predicate in (SH.minCount, SH.maxCount):
+        for param in shapes.objects(shape, predicate):
+            if path_node is None or not isinstance(param, Literal):
+                raise UnsupportedError("count")
+            n = param.toPython()
+            if predicate == SH.minCount and n == 1:
+                violations.append(f"NOT EXISTS {{ {var} {path} {value} }}")
+            elif predicate == SH.maxCount and n == 0:
+                violations.append(f"EXISTS {{ {var} {path} {value} }}")
+            elif predicate == SH.maxCount and n == 1:
+                violations.append(f"EXISTS {{ {var} {path} {value} . {var} {path} {value}b "
+                                  f"FILTER(!sameTerm({value}, {value}b)) }}")
+            elif not (predicate == SH.minCount and n == 0):
+                raise UnsupportedError("nested count above 1")
+    for param in shapes.objects(shape, SH.hasValue):
+        term = sparql_term(param)
+        if path_node is None:
+            violations.append(f"!sameTerm({var}, {term})")
+        else:
+            violations.append(f"NOT EXISTS {{ {var} {path} {value} "
+                              f"FILTER(sameTerm({value}, {term})) }}")
+    for predicate in sorted(LOGICAL):
+        for param in sorted(shapes.objects(shape, predicate), key=str):
+            inner = "?value" if path_node is not None else var
+            condition = logical_violation(shapes, predicate, param, inner, depth + 1)
+            violations.append(on_values(condition) if path_node is not None else condition)
+    for prop in sorted(shapes.objects(shape, SH.property), key=str):
+        if shapes.value(prop, SH.path) is None:
+            raise UnsupportedError("property shape without a path")
+        violations.append(f"!({conforms(shapes, prop, var, depth + 1)})")
+    return "!(" + " || ".join(violations) + ")" if violations else "true"
 
 
 def _is_parameter(shapes: Graph, predicate: Node) -> bool:
@@ -396,31 +516,36 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
 
 def run(store: Store, queries: list[Query], shapes: Graph) -> list[ValidationResult]:
     results: list[ValidationResult] = []
+    terms: dict[object, Node] = {}      # each data term converted once
+
+    def term(node: object) -> Node:
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = to_rdflib(node)
+        return found
+
     for q in queries:
         solutions = store.query(q.sparql, use_default_graph_as_union=True)
         assert isinstance(solutions, QuerySolutions)
+        has_value = "?value" in q.sparql.split("WHERE")[0]
+        closed = q.component.endswith("ClosedConstraintComponent")
+        severity = SEVERITIES.get(q.severity, str(q.severity))
+        owner, shape = str(q.owner), str(q.shape)
+        path_text = _path_text(shapes, q.path)
         for row in solutions:
-            focus = row["this"]
-            value = row["value"] if "?value" in q.sparql.split("WHERE")[0] else None
             path: Node | None = q.path
-            if q.component.endswith("ClosedConstraintComponent"):
-                path = to_rdflib(row["path"])
-            value_term = to_rdflib(value) if value is not None else None
+            if closed:
+                path = term(row["path"])
+            value_term = term(row["value"]) if has_value else None
             if q.check is not None and isinstance(value_term, Literal) and \
                     value_term.datatype == q.check and value_term.ill_typed is not True:
                 continue
-            results.append(result(q, to_rdflib(focus), path, value_term, shapes))
+            focus = term(row["this"])
+            results.append(ValidationResult(
+                severity, owner, str(focus), str(path) if closed else path_text,
+                plain(value_term), q.component, shape, q.detail, q.message,
+                Terms(focus, path, value_term, q.shape, q.severity, shapes)))
     return results
-
-
-def result(q: Query, focus: Node, path: Node | None, value: Node | None, shapes: Graph
-           ) -> ValidationResult:
-    severity = SEVERITIES.get(q.severity, str(q.severity))
-    message = q.message
-    return ValidationResult(
-        severity, str(q.owner), str(focus), _path_text(shapes, path), plain(value),
-        q.component, str(q.shape), q.detail, message,
-        Terms(focus, path, value, q.shape, q.severity, shapes))
 
 
 def _path_text(shapes: Graph, path: Node | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from pyoxigraph import BlankNode as OxBlankNode
 from pyoxigraph import Literal as OxLiteral
@@ -49,6 +50,11 @@ class ValidationResult:
     terms: Terms | None = field(default=None, compare=False, hash=False)
 
 
+sort_key = attrgetter("severity", "source_shape", "focus_node", "path", "value", "component",
+                      "shape", "detail")
+"""The order of results (fast: compared as tuples, not as dataclasses)."""
+
+
 def to_rdflib(node: object) -> URIRef | Literal | BNode:
     """An Oxigraph term as an rdflib term."""
     if isinstance(node, NamedNode):
@@ -86,7 +92,7 @@ def report_graph(results: list[ValidationResult]) -> Graph:
     node = BNode("report")
     graph.add((node, RDF.type, SH.ValidationReport))
     graph.add((node, SH.conforms, Literal(not results)))
-    for number, r in enumerate(sorted(results), 1):
+    for number, r in enumerate(sorted(results, key=sort_key), 1):
         result = BNode(f"result{number}")
         graph.add((node, SH.result, result))
         graph.add((result, RDF.type, SH.ValidationResult))

@@ -207,11 +207,12 @@ def _ox(node: Node) -> NamedNode | OxBlankNode | OxLiteral:
     return OxLiteral(str(node))
 
 
-def focus_nodes(store: Store, shapes: Graph, shape: Node) -> list[Node]:
+def focus_nodes(store: Store, shapes: Graph, shape: Node) -> list[OxTerm]:
+    """The shape's focus nodes as Oxigraph terms."""
     query = f"SELECT DISTINCT ?this WHERE {{ {target_pattern(shapes, shape)} }}"
     rows = store.query(query, use_default_graph_as_union=True)
     assert isinstance(rows, QuerySolutions)
-    return sorted((to_rdflib(row["this"]) for row in rows), key=str)
+    return [row["this"] for row in rows]
 
 
 def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
@@ -231,25 +232,27 @@ def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
         if per_focus(query):
             for node in focus:
                 rows = store.query(constraint.select, use_default_graph_as_union=True,
-                                   substitutions={Variable("this"): _ox(node), **bound})
-                results.update(_results(constraint, rows, node))
+                                   substitutions={Variable("this"): node, **bound})
+                results.update(_results(constraint, rows, to_rdflib(node)))
         else:
             rows = store.query(constraint.select, use_default_graph_as_union=True,
                                substitutions=bound or None)
             results.update(_results(constraint, rows, None, set(focus)))
-    return sorted(results)
+    return list(results)
 
 
 def _results(constraint: SparqlConstraint, rows: object, focus: Node | None,
-             keep: set[Node] | None = None) -> list[ValidationResult]:
+             keep: set[OxTerm] | None = None) -> list[ValidationResult]:
     if not isinstance(rows, QuerySolutions):
         raise DataError(f"SPARQL constraint of {constraint.shape} is not a SELECT query")
     found = []
     names = [v.value for v in rows.variables]
     for row in rows:
         bindings = {name: row[name] for name in names if row[name] is not None}
+        if keep is not None and bindings.get("this") not in keep:
+            continue
         this = to_rdflib(bindings["this"]) if "this" in bindings else focus
-        if this is None or (keep is not None and this not in keep):
+        if this is None:
             continue
         path = bindings.get("path")
         path_term = to_rdflib(path) if isinstance(path, NamedNode) else None
