@@ -121,14 +121,9 @@ def masked(found: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
     return {tuple(mask(v, i) for i, v in enumerate(row)) for row in found}
 
 
-LOSSY = "Oxigraph's store rewrites typed literals to canonical form (4.0 -> 4, xsd:byte -> " \
-        "xsd:integer), so sh:value and sh:datatype differ; pySHACL passes"
 # Cases this validator does not yet pass, each with its cause and whether pySHACL
 # passes it (strict xfail: a fix shows up)
 KNOWN: dict[str, str] = {
-    "core/node/maxExclusive-001": LOSSY,
-    "core/node/minExclusive-001": LOSSY,
-    "core/property/datatype-ill-formed": LOSSY,
     "core/property/languageIn-001": "one languageIn result missing; pySHACL passes",
     "core/property/uniqueLang-002": "uniqueLang with a non-boolean value is not refused; "
                                     "pySHACL fails it too",

@@ -162,17 +162,22 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
             raise UsageError("--shapes needs the data files to validate")
         shapes_graph = read_shapes(list(shapes))
         store = load_files(files)
+        sources = [shacl.Source(f, _format(f), f.resolve().as_uri()) for f in files]
     else:
         files = data_files(layout, paths)
         shapes_graph = load_shapes(layout)
         given = {f.resolve() for f in files if f.exists()}
         ontology = layout.ontology / "wsis.ttl"
-        store = load_store(files + ([ontology] if ontology.resolve() not in given else []))
+        loaded = files + ([ontology] if ontology.resolve() not in given else [])
+        store = load_store(loaded)
         reference = layout.kg / "reference.ttl"
         in_trig = next(iter(store.quads_for_pattern(
             None, None, None, NamedNode(iris.GRAPH + "reference"))), None)
         if reference.is_file() and reference.resolve() not in given and in_trig is None:
             store.load(path=str(reference), format=RdfFormat.TURTLE)
+            loaded.append(reference)
+        sources = [shacl.Source(f, _format(f)) for f in loaded]
+    exact_data = shacl.ExactData(sources, shacl.rewritten_predicates(sources))
     if inference != "none":
         from .reason import owlrl_closure
 
@@ -185,7 +190,8 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
             if not isinstance(triple[2], Literal) and triple not in data:
                 inferred.add(triple)
         store.extend(_quads(inferred))
-    results = validate_store(store, shapes_graph)
+        exact_data.extra = inferred
+    results = validate_store(store, shapes_graph, exact_data)
     report = ValidationReport(results, inference, len(store),
                               time.perf_counter() - started, files, shapes=shapes_graph)
     report.lines = source_lines(store, {r.focus_node for r in report.results})
@@ -233,9 +239,11 @@ def load_files(files: list[Path]) -> Store:
     return store
 
 
-def validate_store(store: Store, shapes: Graph) -> list[ValidationResult]:
-    """Validate the store's data (the union of its graphs) against the shapes."""
-    return shacl.validate(store, shapes)
+def validate_store(store: Store, shapes: Graph, exact_data: shacl.ExactData | None = None
+                   ) -> list[ValidationResult]:
+    """Validate the store's data (the union of its graphs) against the shapes; with
+    ``exact_data``, literals the store rewrote are judged as written."""
+    return shacl.validate(store, shapes, exact_data)
 
 
 def shape_subset(shapes: Graph, shape: URIRef) -> Graph:

@@ -12,7 +12,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from . import core, sparql
+from . import core, exact, sparql
+from .exact import ExactData, Source, rewritten_predicates
 from .results import (
     SEVERITIES,
     Terms,
@@ -23,21 +24,32 @@ from .results import (
     to_rdflib,
 )
 
-__all__ = ["ValidationResult", "Terms", "validate", "SEVERITIES", "plain", "to_rdflib",
+__all__ = ["ValidationResult", "Terms", "validate", "ExactData", "Source",
+           "rewritten_predicates", "SEVERITIES", "plain", "to_rdflib",
            "fallback_predicates", "report_graph", "sort_key"]
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
-def validate(store: Store, shapes: Graph) -> list[ValidationResult]:
-    """Validate the union of the store's graphs against the shapes."""
+def validate(store: Store, shapes: Graph, exact_data: ExactData | None = None
+             ) -> list[ValidationResult]:
+    """Validate the union of the store's graphs against the shapes.
+
+    With ``exact_data``, the shapes that can read a literal the store rewrote are
+    validated by the general engine on the data as parsed."""
     planned = core.plan(shapes)
-    results = core.run(store, planned.queries, shapes)
     fallback = set(planned.fallback)
+    if exact_data is not None and exact_data.rewritten:
+        for shape in core.targeted_shapes(shapes):
+            read = exact.reads(shapes, shape)
+            if read is None or {str(p) for p in read} & exact_data.rewritten:
+                fallback.add(shape)
+    queries = [q for q in planned.queries if q.owner not in fallback]
+    results = core.run(store, queries, shapes)
     own_sparql = [c for c in sparql.sparql_constraints(shapes) if c.shape not in fallback]
     results += sparql.run_sparql_constraints(store, own_sparql, shapes)
     if fallback:
-        results += run_pyshacl(store, shapes, fallback)
+        results += run_pyshacl(store, shapes, fallback, exact_data)
     return sorted(set(results), key=sort_key)
 
 
@@ -70,7 +82,8 @@ def _data_graph(store: Store, predicates: set[str] | None) -> Graph:
     return graph
 
 
-def run_pyshacl(store: Store, shapes: Graph, fallback: set[Node]) -> list[ValidationResult]:
+def run_pyshacl(store: Store, shapes: Graph, fallback: set[Node],
+                exact_data: ExactData | None = None) -> list[ValidationResult]:
     """pySHACL on the shapes in ``fallback``: the others keep their constraints (they
     may be referenced) but lose their targets."""
     from pyshacl import validate as pyshacl_validate
@@ -83,7 +96,10 @@ def run_pyshacl(store: Store, shapes: Graph, fallback: set[Node]) -> list[Valida
         subset.add((s, p, o))
     for prefix, namespace in shapes.namespaces():
         subset.bind(prefix, namespace)
-    data = _data_graph(store, fallback_predicates(shapes))
+    if exact_data is not None and exact_data.rewritten:
+        data = exact_data.graph()
+    else:
+        data = _data_graph(store, fallback_predicates(shapes))
     advanced = any(True for _ in shapes.triples((None, SH.target, None)))
     _, report, _ = pyshacl_validate(data, shacl_graph=subset, inference="none",
                                     abort_on_first=False, allow_warnings=True,

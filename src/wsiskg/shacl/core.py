@@ -17,6 +17,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from .exact import stored_as_written
 from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
@@ -162,6 +163,8 @@ def target_pattern(shapes: Graph, shape: Node) -> str:
     for cls in sorted(classes, key=str):
         parts.append(f"{{ ?this {TYPE_PATH} {sparql_term(cls)} . }}")
     nodes = sorted(shapes.objects(shape, SH.targetNode), key=str)
+    if any(isinstance(n, Literal) and not stored_as_written(n) for n in nodes):
+        raise UnsupportedError("a target literal the store would rewrite")
     if nodes:
         parts.append("{ VALUES ?this { " + " ".join(sparql_term(n) for n in nodes) + " } }")
     for prop in sorted(shapes.objects(shape, SH.targetSubjectsOf), key=str):
