@@ -124,7 +124,6 @@ def masked(found: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
 # Cases this validator does not yet pass, each with its cause and whether pySHACL
 # passes it (strict xfail: a fix shows up)
 KNOWN: dict[str, str] = {
-    "core/property/languageIn-001": "one languageIn result missing; pySHACL passes",
     "core/property/uniqueLang-002": "uniqueLang with a non-boolean value is not refused; "
                                     "pySHACL fails it too",
     "sparql/node/prefixes-001": "sh:prefixes with an IRI-typed namespace; pySHACL passes",

@@ -18,6 +18,7 @@ from .results import (
     SEVERITIES,
     Terms,
     ValidationResult,
+    kind,
     plain,
     report_graph,
     sort_key,
@@ -140,6 +141,6 @@ def results_of(report: Graph, shapes: Graph) -> list[ValidationResult]:
             str(owner_of(shapes, shape)), str(focus), path_text,
             plain(value) if not isinstance(value, Literal) else str(value),
             str(component or ""), str(shape),
-            str(detail) if detail is not None else str(message or ""), str(message or ""),
-            Terms(focus, path, value, shape, severity, report)))
+            str(detail) if detail is not None else str(message or ""), kind(value),
+            str(message or ""), Terms(focus, path, value, shape, severity, report)))
     return found

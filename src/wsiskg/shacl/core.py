@@ -18,7 +18,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from .exact import stored_as_written
-from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
+from .results import SEVERITIES, Terms, ValidationResult, kind, plain, to_rdflib
 
 TYPE_PATH = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
@@ -546,7 +546,7 @@ def run(store: Store, queries: list[Query], shapes: Graph) -> list[ValidationRes
             focus = term(row["this"])
             results.append(ValidationResult(
                 severity, owner, str(focus), str(path) if closed else path_text,
-                plain(value_term), q.component, shape, q.detail, q.message,
+                plain(value_term), q.component, shape, q.detail, kind(value_term), q.message,
                 Terms(focus, path, value_term, q.shape, q.severity, shapes)))
     return results
 

@@ -46,12 +46,13 @@ class ValidationResult:
     component: str
     shape: str = ""
     detail: str = ""
+    value_kind: str = ""    # a literal value's language (@de) or datatype (^^IRI)
     message: str = field(default="", compare=False)
     terms: Terms | None = field(default=None, compare=False, hash=False)
 
 
 sort_key = attrgetter("severity", "source_shape", "focus_node", "path", "value", "component",
-                      "shape", "detail")
+                      "shape", "detail", "value_kind")
 """The order of results (fast: compared as tuples, not as dataclasses)."""
 
 
@@ -68,6 +69,15 @@ def to_rdflib(node: object) -> URIRef | Literal | BNode:
     if isinstance(node, OxBlankNode):
         return BNode(node.value)
     raise TypeError(f"not an RDF term: {node!r}")
+
+
+def kind(node: object) -> str:
+    """A literal's language tag or datatype, to tell "Berg" from "Berg"@de; '' otherwise."""
+    if isinstance(node, Literal):
+        if node.language:
+            return f"@{node.language}"
+        return f"^^{node.datatype}" if node.datatype is not None else ""
+    return ""
 
 
 def plain(node: object) -> str:

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from ..errors import DataError
 from .core import is_true, target_pattern, targeted_shapes
-from .results import SEVERITIES, Terms, ValidationResult, plain, to_rdflib
+from .results import SEVERITIES, Terms, ValidationResult, kind, plain, to_rdflib
 
 THIS = RdfVariable("this")
 OxTerm = NamedNode | OxBlankNode | OxLiteral | Triple
@@ -263,7 +263,7 @@ def _results(constraint: SparqlConstraint, rows: object, focus: Node | None,
             constraint.severity_name, str(constraint.shape), str(this),
             str(path_term) if path_term is not None else "", plain(value),
             str(SH.SPARQLConstraintComponent), str(constraint.shape),
-            str(constraint.constraint), message,
+            str(constraint.constraint), kind(value), message,
             Terms(this, path_term, value, constraint.shape, constraint.severity)))
     return found
 
