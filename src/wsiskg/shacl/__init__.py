@@ -50,6 +50,7 @@ def validate(store: Store, shapes: Graph, exact_data: ExactData | None = None
     own_sparql = [c for c in sparql.sparql_constraints(shapes) if c.shape not in fallback]
     results += sparql.run_sparql_constraints(store, own_sparql, shapes)
     if fallback:
+        sparql.check_validators(shapes)
         results += run_pyshacl(store, shapes, fallback, exact_data)
     return sorted(set(results), key=sort_key)
 

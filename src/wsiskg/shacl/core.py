@@ -120,8 +120,11 @@ def path_predicates(shapes: Graph, path: Node) -> set[URIRef]:
 # -- shapes and targets ----------------------------------------------------------
 
 def is_true(shapes: Graph, node: Node, predicate: URIRef) -> bool:
+    """Whether the parameter is the literal true (SHACL names only true: "1"^^xsd:boolean
+    leaves the constraint inactive)."""
     value = shapes.value(node, predicate)
-    return isinstance(value, Literal) and value.toPython() is True
+    return isinstance(value, Literal) and value.datatype == XSD.boolean and \
+        str(value) == "true"
 
 
 def is_class(shapes: Graph, node: Node) -> bool:

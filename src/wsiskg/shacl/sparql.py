@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode as OxBlankNode
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode, QuerySolutions, Store, Triple, Variable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import Variable as RdfVariable
-from rdflib.namespace import SH
+from rdflib.namespace import OWL, RDF, SH
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -27,6 +29,9 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from ..errors import DataError
+
+if TYPE_CHECKING:    # rdflib's SPARQL parser returns pyparsing's results
+    from pyparsing import ParseResults
 from .core import is_true, target_pattern, targeted_shapes
 from .results import SEVERITIES, Terms, ValidationResult, kind, plain, to_rdflib
 
@@ -72,8 +77,17 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
 
 
 def _prefixes(shapes: Graph, constraint: Node) -> str:
+    """The PREFIX lines of the constraint's sh:prefixes, with the declarations of the
+    ontologies they owl:import (transitively)."""
     lines = []
-    for holder in shapes.objects(constraint, SH.prefixes):
+    todo = list(shapes.objects(constraint, SH.prefixes))
+    seen: set[Node] = set()
+    while todo:
+        holder = todo.pop()
+        if holder in seen:
+            continue
+        seen.add(holder)
+        todo.extend(shapes.objects(holder, OWL.imports))
         for declaration in shapes.objects(holder, SH.declare):
             prefix = shapes.value(declaration, SH.prefix)
             namespace = shapes.value(declaration, SH.namespace)
@@ -97,31 +111,89 @@ def _walk(node: object, top: bool = True) -> list[CompValue]:
     return found
 
 
-def check_query(text: str, where: str) -> Query:
-    """The query's algebra, refused where SHACL pre-binding forbids its form."""
-    try:
-        query = translateQuery(parseQuery(text))
-    except Exception as exc:  # the parser raises pyparsing's and its own errors
-        raise DataError(f"SPARQL constraint of {where} is not a valid query: {exc}") from None
-    if query.algebra.name != "SelectQuery":
-        raise DataError(f"SPARQL constraint of {where} is not a SELECT query")
+def check_query(text: str, where: str, *, kind: str = "SelectQuery",
+                bound: frozenset[RdfVariable] | set[RdfVariable] = PRE_BOUND) -> Query:
+    """The query's algebra, refused where SHACL pre-binding forbids its form (§5.3.1);
+    ``where`` names the query in messages ("SPARQL constraint of ex:S")."""
+    parsed, query = _algebra(text, where)
+    if query.algebra.name != kind:
+        raise DataError(f"{where} is not {'an ASK' if kind == 'AskQuery' else 'a SELECT'} "
+                        "query")
     for item in _walk(query.algebra):
         name = item.name
         if name == "Minus":
-            raise DataError(f"SPARQL constraint of {where} uses MINUS (not allowed with "
-                            "pre-bound variables, SHACL 5.3.1)")
+            raise DataError(f"{where} uses MINUS (not allowed with pre-bound variables, "
+                            "SHACL 5.3.1)")
         if name in ("ServiceGraphPattern",) or "service" in name.lower():
-            raise DataError(f"SPARQL constraint of {where} uses SERVICE (not allowed)")
+            raise DataError(f"{where} uses SERVICE (not allowed)")
         if name in ("values", "ValuesClause"):
-            raise DataError(f"SPARQL constraint of {where} uses VALUES (not allowed)")
-        if name == "Extend" and item.get("var") in PRE_BOUND:
-            raise DataError(f"SPARQL constraint of {where} binds pre-bound variable "
-                            f"?{item['var']} with AS (not allowed)")
-    for project in _subqueries(query.algebra.p):
+            raise DataError(f"{where} uses VALUES (not allowed)")
+        if name == "Extend" and item.get("var") in bound:
+            raise DataError(f"{where} binds pre-bound variable ?{item['var']} with AS "
+                            "(not allowed)")
+    top = query.algebra.p
+    for project in _subqueries(top):
+        if project is top and kind == "AskQuery":
+            continue
         if THIS not in (project.get("PV") or []):
-            raise DataError(f"SPARQL constraint of {where} has a subquery that does not "
-                            "return $this (SHACL 5.3.1)")
+            raise DataError(f"{where} has a subquery that does not return $this "
+                            "(SHACL 5.3.1)")
+    for item in _walk(list(parsed)):
+        if item.name == "SubSelect" and "projection" not in item and \
+                THIS not in _in_scope(item.get("where")):
+            raise DataError(f"{where} has a SELECT * subquery in which $this is not in "
+                            "scope, so it does not return $this (SHACL 5.3.1)")
     return query
+
+
+@lru_cache(maxsize=256)
+def _algebra(text: str, where: str) -> tuple[ParseResults, Query]:
+    """The query's parse tree and algebra (parsed once per text: rdflib's parser is
+    slow)."""
+    try:
+        parsed = parseQuery(text)
+        return parsed, translateQuery(parsed)
+    except Exception as exc:  # the parser raises pyparsing's and its own errors
+        raise DataError(f"{where} is not a valid query: {exc}") from None
+
+
+def _in_scope(node: object) -> set[RdfVariable]:
+    """The variables a group of the parse tree binds (triple patterns, BIND ... AS,
+    subquery projections), not those that only an expression mentions."""
+    found: set[RdfVariable] = set()
+    todo = [node]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, RdfVariable):
+            found.add(item)
+        elif isinstance(item, CompValue):
+            if item.name == "Filter":
+                continue
+            todo.extend(v for k, v in item.items() if k != "expr")
+        elif isinstance(item, list | tuple):
+            todo.extend(item)
+    return found
+
+
+def check_validators(shapes: Graph) -> None:
+    """Refuse the SPARQL validators of constraint components that break pre-binding:
+    an ASK validator may not bind $value either, nor any validator a parameter."""
+    for component in sorted(shapes.subjects(RDF.type, SH.ConstraintComponent), key=str):
+        parameters = {RdfVariable(re.split(r"[#/]", str(path))[-1])
+                      for declaration in shapes.objects(component, SH.parameter)
+                      for path in shapes.objects(declaration, SH.path)}
+        for predicate in (SH.validator, SH.nodeValidator, SH.propertyValidator):
+            for validator in shapes.objects(component, predicate):
+                prefixes = _prefixes(shapes, validator)
+                ask = shapes.value(validator, SH.ask)
+                if ask is not None:
+                    check_query(prefixes + str(ask), f"ASK validator of {component}",
+                                kind="AskQuery",
+                                bound=PRE_BOUND | parameters | {RdfVariable("value")})
+                select = shapes.value(validator, SH.select)
+                if select is not None:
+                    check_query(prefixes + str(select), f"SELECT validator of {component}",
+                                bound=PRE_BOUND | parameters)
 
 
 def _subqueries(node: object) -> list[CompValue]:
@@ -219,11 +291,11 @@ def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
                            shapes: Graph) -> list[ValidationResult]:
     results: set[ValidationResult] = set()
     for constraint in constraints:
-        where = str(constraint.shape)
+        where = f"SPARQL constraint of {constraint.shape}"
         query = check_query(constraint.select, where)
         if "shapesGraph" in {str(v) for v in (query.algebra.get("_vars") or set())} or \
                 re.search(r"[?$]shapesGraph\b", constraint.select):
-            raise DataError(f"SPARQL constraint of {where} uses $shapesGraph, which this "
+            raise DataError(f"{where} uses $shapesGraph, which this "
                             "validator does not provide")
         bound: dict[Variable, OxTerm] = {}
         if re.search(r"[?$]currentShape\b", constraint.select):
