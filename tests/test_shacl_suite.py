@@ -134,7 +134,6 @@ KNOWN: dict[str, str] = {
     "sparql/pre-binding/pre-binding-005": "FILTER-only groups on Oxigraph substitution; "
                                           "pySHACL passes",
     "sparql/pre-binding/shapesGraph-001": "$shapesGraph is not provided; pySHACL fails it too",
-    "sparql/property/sparql-001": "sh:sparql on a property shape ($PATH); pySHACL passes",
 }
 
 

@@ -32,7 +32,7 @@ from ..errors import DataError
 
 if TYPE_CHECKING:    # rdflib's SPARQL parser returns pyparsing's results
     from pyparsing import ParseResults
-from .core import is_true, target_pattern, targeted_shapes
+from .core import UnsupportedError, is_true, path_sparql, target_pattern, targeted_shapes
 from .results import SEVERITIES, Terms, ValidationResult, kind, plain, to_rdflib
 
 THIS = RdfVariable("this")
@@ -47,6 +47,8 @@ class SparqlConstraint:
     select: str
     message: str
     severity: URIRef
+    path: Node | None = None        # a property shape's path ($PATH in the query)
+    graph: Graph | None = None      # where the path's nodes are
 
     @property
     def severity_name(self) -> str:
@@ -54,11 +56,17 @@ class SparqlConstraint:
 
 
 def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
-    """The active SPARQL constraints of the targeted node shapes."""
+    """The active SPARQL constraints of the targeted shapes; a property shape's $PATH
+    is replaced by its path in SPARQL syntax (SHACL 5.3.2)."""
     found = []
     for shape in targeted_shapes(shapes):
-        if shapes.value(shape, SH.path) is not None:
-            continue
+        path = shapes.value(shape, SH.path)
+        path_text = None
+        if path is not None:
+            try:
+                path_text = path_sparql(shapes, path)
+            except UnsupportedError as exc:
+                raise DataError(f"the path of {shape} is not a SHACL path: {exc}") from None
         for constraint in shapes.objects(shape, SH.sparql):
             if is_true(shapes, constraint, SH.deactivated):
                 continue
@@ -70,9 +78,12 @@ def sparql_constraints(shapes: Graph) -> list[SparqlConstraint]:
             severity = shapes.value(shape, SH.severity) or SH.Violation
             if not isinstance(severity, URIRef):
                 raise DataError(f"sh:severity of {shape} is not an IRI")
+            text = str(select)
+            if path_text is not None:
+                text = re.sub(r"\$PATH\b", path_text.replace("\\", "\\\\"), text)
             found.append(SparqlConstraint(shape, constraint,
-                                          _prefixes(shapes, constraint) + str(select),
-                                          str(message or ""), severity))
+                                          _prefixes(shapes, constraint) + text,
+                                          str(message or ""), severity, path, shapes))
     return sorted(found, key=lambda c: (str(c.shape), c.select))
 
 
@@ -327,16 +338,20 @@ def _results(constraint: SparqlConstraint, rows: object, focus: Node | None,
         if this is None:
             continue
         path = bindings.get("path")
-        path_term = to_rdflib(path) if isinstance(path, NamedNode) else None
+        path_term = to_rdflib(path) if isinstance(path, NamedNode) else constraint.path
+        path_text = str(path_term) if path_term is not None else ""
+        if isinstance(path_term, BNode) and constraint.graph is not None:
+            path_text = path_sparql(constraint.graph, path_term)
         value = to_rdflib(bindings["value"]) if "value" in bindings else this
         message = _fill(constraint.message, bindings) if constraint.message else \
             "SPARQL constraint not met"
         found.append(ValidationResult(
             constraint.severity_name, str(constraint.shape), str(this),
-            str(path_term) if path_term is not None else "", plain(value),
+            path_text, plain(value),
             str(SH.SPARQLConstraintComponent), str(constraint.shape),
             str(constraint.constraint), kind(value), message,
-            Terms(this, path_term, value, constraint.shape, constraint.severity)))
+            Terms(this, path_term, value, constraint.shape, constraint.severity,
+                  constraint.graph)))
     return found
 
 
