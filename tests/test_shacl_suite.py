@@ -127,13 +127,6 @@ KNOWN: dict[str, str] = {
     "core/property/uniqueLang-002": "rdflib's Turtle parser reads the shapes' "
                                     "\"1\"^^xsd:boolean as true, so the constraint is "
                                     "active; pySHACL fails it too",
-    "sparql/pre-binding/pre-binding-003": "FILTER-only groups on Oxigraph substitution; "
-                                          "pySHACL passes",
-    "sparql/pre-binding/pre-binding-004": "BIND of $this on Oxigraph substitution; "
-                                          "pySHACL passes",
-    "sparql/pre-binding/pre-binding-005": "FILTER-only groups on Oxigraph substitution; "
-                                          "pySHACL passes",
-    "sparql/pre-binding/shapesGraph-001": "$shapesGraph is not provided; pySHACL fails it too",
 }
 
 

@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pyoxigraph import BlankNode as OxBlankNode
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QuerySolutions, Store, Triple, Variable
 from pyoxigraph import Literal as OxLiteral
-from pyoxigraph import NamedNode, QuerySolutions, Store, Triple, Variable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib import Variable as RdfVariable
 from rdflib.namespace import OWL, RDF, SH
@@ -304,24 +304,95 @@ def run_sparql_constraints(store: Store, constraints: list[SparqlConstraint],
     for constraint in constraints:
         where = f"SPARQL constraint of {constraint.shape}"
         query = check_query(constraint.select, where)
-        if "shapesGraph" in {str(v) for v in (query.algebra.get("_vars") or set())} or \
-                re.search(r"[?$]shapesGraph\b", constraint.select):
-            raise DataError(f"{where} uses $shapesGraph, which this "
-                            "validator does not provide")
         bound: dict[Variable, OxTerm] = {}
         if re.search(r"[?$]currentShape\b", constraint.select):
             bound[Variable("currentShape")] = _ox(constraint.shape)
-        focus = focus_nodes(store, shapes, constraint.shape)
-        if per_focus(query):
-            for node in focus:
-                rows = store.query(constraint.select, use_default_graph_as_union=True,
-                                   substitutions={Variable("this"): node, **bound})
-                results.update(_results(constraint, rows, to_rdflib(node)))
-        else:
-            rows = store.query(constraint.select, use_default_graph_as_union=True,
-                               substitutions=bound or None)
-            results.update(_results(constraint, rows, None, set(focus)))
+        graphs: dict[str, object] = {"use_default_graph_as_union": True}
+        shapes_graph = None
+        if re.search(r"[?$]shapesGraph\b", constraint.select):
+            shapes_graph = _add_shapes_graph(store, shapes)
+            bound[Variable("shapesGraph")] = shapes_graph
+            named = [g for g in store.named_graphs() if g != shapes_graph]
+            graphs = {"default_graph": [DefaultGraph(), *named],
+                      "named_graphs": [*named, shapes_graph]}
+        try:
+            focus = focus_nodes(store, shapes, constraint.shape)
+            if per_focus(query):
+                for node in focus:
+                    rows = _per_focus(store, constraint.select, node, bound, graphs)
+                    results.update(_results(constraint, rows, to_rdflib(node)))
+            else:
+                rows = _run(store, constraint.select, bound, graphs)
+                results.update(_results(constraint, rows, None, set(focus)))
+        finally:
+            if shapes_graph is not None:
+                store.remove_graph(shapes_graph)
     return list(results)
+
+
+SHAPES_GRAPH = NamedNode("urn:x-wsiskg:shapes-graph")
+
+
+def _add_shapes_graph(store: Store, shapes: Graph) -> NamedNode:
+    """The shapes as a named graph of the store, for $shapesGraph (removed after use)."""
+    store.extend(Quad(_ox(s), _ox(p), _ox(o), SHAPES_GRAPH)  # type: ignore[arg-type]
+                 for s, p, o in shapes)    # a shapes graph parsed from RDF has no literal subject
+    return SHAPES_GRAPH
+
+
+def _per_focus(store: Store, text: str, node: OxTerm, bound: dict[Variable, OxTerm],
+               graphs: dict[str, object]) -> object:
+    """The query with $this pre-bound to one focus node (see :func:`_run`)."""
+    return _run(store, text, {Variable("this"): node, **bound}, graphs)
+
+
+def _run(store: Store, text: str, bound: dict[Variable, OxTerm], graphs: dict[str, object]
+         ) -> object:
+    """The query with its pre-bound variables replaced by their terms in the query text
+    (as SHACL 5.3.1 defines pre-binding: every FILTER and BIND sees them); a blank node,
+    or a replaced text that is not a query, goes through Oxigraph's substitution."""
+    if not any(isinstance(term, OxBlankNode) for term in bound.values()):
+        replaced = substitute(text, {var.value: str(term) for var, term in bound.items()})
+        try:
+            return store.query(replaced, **graphs)  # type: ignore[arg-type]  # checked keys
+        except SyntaxError:
+            pass
+    return store.query(text, substitutions=bound or None,
+                       **graphs)  # type: ignore[arg-type]  # keywords checked above
+
+
+_TOKENS = re.compile(r"""
+    (?P<skip>"{3}.*?"{3}|'{3}.*?'{3}                        # long strings
+      |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'        # strings
+      |<[^<>"{}|^`\\\s]*>|\#[^\n]*)                        # IRIs, comments
+    |(?P<bound>\bbound\s*\(\s*[?$](?P<bound_name>\w+)\s*\))
+    |[?$](?P<name>\w+)
+    |(?P<select>\bSELECT\b)
+    |(?P<end>\bWHERE\b|\{)""", re.IGNORECASE | re.DOTALL | re.VERBOSE)
+
+
+def substitute(text: str, terms: dict[str, str]) -> str:
+    """``text`` with each variable named in ``terms`` (outside strings, IRIs and
+    comments) replaced by its term (N3 syntax); in a SELECT clause it becomes
+    ``(term AS ?var)``, and bound(?var) is true."""
+    out, last, in_projection = [], 0, False
+    for match in _TOKENS.finditer(text):
+        if match.group("skip"):
+            continue
+        if match.group("select"):
+            in_projection = True
+        elif match.group("end"):
+            in_projection = False
+        elif match.group("bound_name") in terms:
+            out.append(text[last:match.start()] + "(true)")
+            last = match.end()
+        elif match.group("name") in terms:
+            name = match.group("name")
+            out.append(text[last:match.start()])
+            out.append(f"({terms[name]} AS ?{name})" if in_projection else terms[name])
+            last = match.end()
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _results(constraint: SparqlConstraint, rows: object, focus: Node | None,
