@@ -523,6 +523,7 @@ def _value_condition(shapes: Graph, shape: Node, predicate: URIRef, param: Node
 def run(store: Store, queries: list[Query], shapes: Graph) -> list[ValidationResult]:
     results: list[ValidationResult] = []
     terms: dict[object, Node] = {}      # each data term converted once
+    names: dict[object, str] = {}       # and named once
 
     def term(node: object) -> Node:
         found = terms.get(node)
@@ -546,9 +547,13 @@ def run(store: Store, queries: list[Query], shapes: Graph) -> list[ValidationRes
             if q.check is not None and isinstance(value_term, Literal) and \
                     value_term.datatype == q.check and value_term.ill_typed is not True:
                 continue
-            focus = term(row["this"])
+            this = row["this"]
+            focus = term(this)
+            name = names.get(this)
+            if name is None:
+                name = names[this] = str(focus)
             results.append(ValidationResult(
-                severity, owner, str(focus), str(path) if closed else path_text,
+                severity, owner, name, str(path) if closed else path_text,
                 plain(value_term), q.component, shape, q.detail, kind(value_term), q.message,
                 Terms(focus, path, value_term, q.shape, q.severity, shapes)))
     return results

@@ -16,7 +16,7 @@ SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Terms:
     """A result's fields as RDF terms (for the SHACL report graph). ``path`` and
     ``shape`` are nodes of the shapes graph; focus node and value come from the data."""
@@ -29,7 +29,7 @@ class Terms:
     graph: Graph | None = field(default=None, compare=False)   # where path's nodes are
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class ValidationResult:
     """One SHACL validation result, with the fields tests compare on.
 
