@@ -402,3 +402,36 @@ def test_cli_validate_missing_shapes_exit_3(project_copy: Callable[[], Path]) ->
     assert run("--root", str(root), "build", "-q")[0] == 0
     code, _, err = run("--root", str(root), "validate")
     assert code == 3 and "shapes" in err
+
+
+LITERAL_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <http://example.org/> .
+ex:CountShape a sh:NodeShape ; sh:targetSubjectsOf ex:count ;
+    sh:property [ sh:path ex:count ; sh:datatype xsd:int ; sh:maxInclusive 10 ] ,
+                [ sh:path ex:small ; sh:datatype xsd:byte ] .
+"""
+
+
+def test_literals_judged_as_written(tmp_path: Path) -> None:
+    """Verify that literals Oxigraph's store would rewrite ("+5"^^xsd:int becomes
+    "5"^^xsd:integer) are validated and reported as written."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(LITERAL_SHAPES, encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                    '<http://example.org/a> <http://example.org/count> "+5"^^xsd:int ;\n'
+                    '    <http://example.org/small> "300"^^xsd:byte .\n', encoding="utf-8")
+    out = tmp_path / "report.ttl"
+    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate", "-f", "turtle",
+                                       "-o", str(out), "--shapes", str(shapes), str(data)])
+    assert result.exit_code == 1, result.output
+    report = Graph().parse(out, format="turtle")
+    components = {str(c) for c in report.objects(None, SH.sourceConstraintComponent)}
+    assert components == {C + "DatatypeConstraintComponent"}
+    values = list(report.objects(None, SH.value))
+    assert len(values) == 1
+    assert isinstance(values[0], Literal)
+    assert (str(values[0]), str(values[0].datatype)) == (
+        "300", "http://www.w3.org/2001/XMLSchema#byte")
