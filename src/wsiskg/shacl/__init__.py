@@ -1,8 +1,9 @@
 """A SHACL engine over Oxigraph: SHACL Core compiled to SPARQL (one query per
-constraint), SHACL-SPARQL constraints with pre-binding per the spec, and
-pySHACL for the shapes the compiler does not take (logical and shape-based
-constraints, qualified value shapes, SPARQL-based constraint components and
-targets), given exactly the data those shapes can read.
+constraint, shape-based and logical constraints included), SHACL-SPARQL
+constraints with pre-binding per the spec, and pySHACL for the shapes the
+compiler does not take (SPARQL-based constraint components and targets,
+recursive shapes, and shapes that read literals the store would rewrite),
+given the data those shapes can read.
 """
 
 from __future__ import annotations
