@@ -145,18 +145,27 @@ def stats(root: Path | None, paths: tuple[Path, ...]) -> None:
               help="Write the report to this file (default: standard output).")
 @click.option("-q", "--quiet", is_flag=True,
               help="Human format: print only the summary line and the violations.")
+@click.option("--shapes", "shape_files", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Validate PATHS alone against these shapes (repeatable) instead of the "
+                   "project's shapes with its ontology and reference data.")
 @click.pass_obj
 def validate(root: Path | None, paths: tuple[Path, ...], inference: str, fmt: str,
-             output: Path | None, quiet: bool) -> None:
+             output: Path | None, quiet: bool, shape_files: tuple[Path, ...]) -> None:
     """Validate the built graph (or PATHS) against the SHACL shapes in shapes/.
 
-    Exit 0 when the data conforms (warnings are shown), 1 on violations.
+    PATHS (Turtle, TriG, N-Triples, N-Quads, RDF/XML) are validated together
+    with the ontology and the reference data they link to. Exit 0 when there
+    is no violation (warnings and infos are shown; the SHACL report then says
+    sh:conforms false), 1 on violations, 2 on bad usage, 3 when validation
+    cannot run (unreadable input, unsupported shapes).
     """
     from .report import render_validation
     from .validate import validate as run_validate
 
     try:
-        report = run_validate(_layout(root), list(paths) or None, inference=inference)
+        report = run_validate(_layout(root), list(paths) or None, inference=inference,
+                              shapes=list(shape_files) or None)
     except WsiskgError as error:
         _fail(error)
         return
@@ -166,7 +175,7 @@ def validate(root: Path | None, paths: tuple[Path, ...], inference: str, fmt: st
             ("Warning", "Info"))]
         text = "\n".join(kept)
     _emit(text, output)
-    sys.exit(0 if report.conforms else 1)
+    sys.exit(0 if report.passes else 1)
 
 
 @main.command(epilog=EPILOG)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib import Graph
 
 from . import iris
 from .build import BuildResult
+from .shacl import ValidationResult
 from .stats import FileStats
-from .validate import ValidationReport, ValidationResult
+from .validate import ValidationReport
 
 
 def render_build(result: BuildResult, *, quiet: bool = False, corrections: bool = True) -> str:
@@ -67,6 +68,7 @@ def render_stats(files: list[FileStats]) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=65536)
 def _short(iri: str) -> str:
     for prefix, namespace in (("wsis:", str(iris.WSIS)),
                               ("id:", iris.ID),
@@ -82,6 +84,7 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps({
             "conforms": report.conforms,
+            "passes": report.passes,
             "inference": report.inference,
             "triples": report.triples,
             "violations": report.count("Violation"),
@@ -95,7 +98,9 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
         }, indent=2, ensure_ascii=False)
     if fmt == "turtle":
         return _report_graph(report).serialize(format="turtle")
-    lines = [f"{'conforms' if report.conforms else 'does not conform'}: "
+    verdict = "conforms" if report.conforms else \
+        "no violations" if report.passes else "does not conform"
+    lines = [f"{verdict}: "
              f"{report.count('Violation')} violations, {report.count('Warning')} warnings, "
              f"{report.count('Info')} infos ({report.triples} triples, inference "
              f"{report.inference}, {report.seconds:.2f} s)"]
@@ -124,24 +129,6 @@ def _lines(report: ValidationReport, node: str) -> str | None:
 
 
 def _report_graph(report: ValidationReport) -> Graph:
-    graph = Graph()
-    graph.bind("sh", SH)
-    node = BNode()
-    graph.add((node, RDF.type, SH.ValidationReport))
-    graph.add((node, SH.conforms, Literal(report.conforms)))
-    severity = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
-    for r in report.results:
-        result = BNode()
-        graph.add((node, SH.result, result))
-        graph.add((result, RDF.type, SH.ValidationResult))
-        graph.add((result, SH.resultSeverity, severity[r.severity]))
-        graph.add((result, SH.focusNode, URIRef(r.focus_node)))
-        graph.add((result, SH.sourceShape, URIRef(r.source_shape)))
-        graph.add((result, SH.sourceConstraintComponent, URIRef(r.component)))
-        graph.add((result, SH.resultMessage, Literal(r.message)))
-        if r.path:
-            graph.add((result, SH.resultPath, URIRef(r.path)))
-        if r.value:
-            graph.add((result, SH.value, URIRef(r.value) if "://" in r.value
-                       else Literal(r.value)))
-    return graph
+    from .shacl import report_graph
+
+    return report_graph(report.results)
