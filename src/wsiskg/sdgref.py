@@ -366,11 +366,12 @@ def generate(layout: Layout) -> Generated:
     for listing in up.listings:
         by_code.setdefault(listing.code, []).append(listing)
     known = {listing.number for listing in up.listings}
-    for number in decisions.text_fixes:
-        _check(number in known, f"text_fixes names {number}, not in the framework",
+    for listed_number in decisions.text_fixes:
+        _check(listed_number in known, f"text_fixes names {listed_number}, not in the framework",
                decisions.path)
-    for number in decisions.untranslated:
-        _check(number in known, f"untranslated names {number}, not in the framework",
+    for listed_number in decisions.untranslated:
+        _check(listed_number in known,
+               f"untranslated names {listed_number}, not in the framework",
                decisions.path)
     open_sdg = {k.removesuffix("-title").replace("-", ".") for k in tr["en"]["indicators"]}
     _check(sorted(open_sdg - known) == sorted(decisions.not_in_framework),
