@@ -122,6 +122,11 @@ DAMAGE = {
         INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/2019> {
         <https://w3id.org/wsis-kg/id/entry/2019/C5/A2> wsis:entryActionLine
         <https://w3id.org/wsis-kg/id/action-line/C6> } }""",
+    "sdg-indicator-violation": """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/reference> {
+        <https://w3id.org/wsis-kg/id/sdg/indicator/C090c01> skos:notation "9.b.1" ;
+        skos:exactMatch <http://metadata.un.org/sdg/C090b01> } }""",
     "dangling-link-violation": """
         PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
         INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/2019> {
@@ -138,6 +143,19 @@ def test_violation_checks_find_damage(name: str) -> None:
     store.load(path=str(TRIG), format=RdfFormat.TRIG)
     store.update(DAMAGE[name])
     assert len(answer(store, name)) >= 1
+
+
+def test_sdg_indicator_violation_names_both_defects() -> None:
+    """Verify that the indicator check reports a number naming another target and a UN
+    IRI of another code, each with its property and value."""
+    store = Store()
+    store.load(path=str(TRIG), format=RdfFormat.TRIG)
+    store.update(DAMAGE["sdg-indicator-violation"])
+    rows = answer(store, "sdg-indicator-violation")
+    indicator = "https://w3id.org/wsis-kg/id/sdg/indicator/C090c01"
+    assert {(r["indicator"], r["property"].rsplit("#", 1)[1], r["value"]) for r in rows} == {
+        (indicator, "notation", "9.b.1"),
+        (indicator, "exactMatch", "http://metadata.un.org/sdg/C090b01")}
 
 
 # -- answers read from the documents -----------------------------------------------

@@ -69,9 +69,6 @@ CASES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("SDGIndicatorNumberShape", "a malformed number"): (
         _replace(INDICATOR, "skos:notation", "true", '"9.c.01"'),
         f"{ID}sdg/indicator/C090c01", f"{C}PatternConstraintComponent"),
-    ("SDGIndicatorNumberShape", "filed under another target"): (
-        _replace(INDICATOR, "skos:broader", "true", f"<{ID}sdg/target/9.b>"),
-        f"{ID}sdg/indicator/C090c01", f"{C}SPARQLConstraintComponent"),
     ("SDGIndicatorTargetShape", "under a goal"): (
         _replace(INDICATOR, "skos:broader", "true", GOAL),
         f"{ID}sdg/indicator/C090c01", f"{C}ClassConstraintComponent"),
@@ -79,9 +76,6 @@ CASES: dict[tuple[str, str], tuple[str, str, str]] = {
         _replace(INDICATOR, "skos:exactMatch", "true",
                  "<https://metadata.un.org/sdg/C090c01>"),
         f"{ID}sdg/indicator/C090c01", f"{C}PatternConstraintComponent"),
-    ("SDGIndicatorMatchShape", "another indicator's UN IRI"): (
-        _replace(INDICATOR, "skos:exactMatch", "true", "<http://metadata.un.org/sdg/C090b01>"),
-        f"{ID}sdg/indicator/C090c01", f"{C}SPARQLConstraintComponent"),
     ("SDGIndicatorCustodianShape", "a tagged agency"): (
         _replace(INDICATOR, "wsis:custodianAgency", "true", '"ITU"@en'),
         f"{ID}sdg/indicator/C090c01", f"{C}DatatypeConstraintComponent"),
