@@ -126,7 +126,10 @@ DAMAGE = {
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/reference> {
         <https://w3id.org/wsis-kg/id/sdg/indicator/C090c01> skos:notation "9.b.1" ;
-        skos:exactMatch <http://metadata.un.org/sdg/C090b01> } }""",
+        skos:exactMatch <http://metadata.un.org/sdg/C090b01> } } ;
+        DELETE { GRAPH ?g { ?i skos:prefLabel ?x } } WHERE { GRAPH ?g { ?i skos:prefLabel ?x }
+        FILTER (?i = <https://w3id.org/wsis-kg/id/sdg/indicator/C050b01>
+                && LANG(?x) = "en") }""",
     "dangling-link-violation": """
         PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
         INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/2019> {
@@ -146,16 +149,18 @@ def test_violation_checks_find_damage(name: str) -> None:
 
 
 def test_sdg_indicator_violation_names_both_defects() -> None:
-    """Verify that the indicator check reports a number naming another target and a UN
-    IRI of another code, each with its property and value."""
+    """Verify that the indicator check reports a number naming another target, a UN IRI
+    of another code and a missing English title, each with its property (and value)."""
     store = Store()
     store.load(path=str(TRIG), format=RdfFormat.TRIG)
     store.update(DAMAGE["sdg-indicator-violation"])
     rows = answer(store, "sdg-indicator-violation")
     indicator = "https://w3id.org/wsis-kg/id/sdg/indicator/C090c01"
-    assert {(r["indicator"], r["property"].rsplit("#", 1)[1], r["value"]) for r in rows} == {
+    assert {(r["indicator"], r["property"].rsplit("#", 1)[1], r.get("value"))
+            for r in rows} == {
         (indicator, "notation", "9.b.1"),
-        (indicator, "exactMatch", "http://metadata.un.org/sdg/C090b01")}
+        (indicator, "exactMatch", "http://metadata.un.org/sdg/C090b01"),
+        ("https://w3id.org/wsis-kg/id/sdg/indicator/C050b01", "prefLabel", None)}
 
 
 # -- answers read from the documents -----------------------------------------------

@@ -53,10 +53,12 @@ CASES: dict[tuple[str, str], tuple[str, str, str]] = {
         f'DELETE {{ {GOAL} skos:altLabel ?x }} WHERE {{ {GOAL} skos:altLabel ?x '
         f'FILTER (LANGMATCHES(LANG(?x), "zh-Hans")) }}',
         f"{ID}sdg/goal/9", f"{C}MinCountConstraintComponent"),
-    ("SDGIndicatorTitleShape", "no English title"): (
-        f'DELETE {{ {INDICATOR} skos:prefLabel ?x }} WHERE {{ {INDICATOR} skos:prefLabel ?x '
-        f'FILTER (LANG(?x) = "en") }}',
-        f"{ID}sdg/indicator/C090c01", f"{C}QualifiedMinCountConstraintComponent"),
+    ("SDGIndicatorTitleShape", "no title"): (
+        f"DELETE WHERE {{ {INDICATOR} skos:prefLabel ?x }}",
+        f"{ID}sdg/indicator/C090c01", f"{C}MinCountConstraintComponent"),
+    ("SDGIndicatorTitleShape", "not a UN language"): (
+        _replace(INDICATOR, "skos:prefLabel", 'LANG(?x) = "fr"', '"Mobilfunk"@de'),
+        f"{ID}sdg/indicator/C090c01", f"{C}LanguageInConstraintComponent"),
     ("SDGIndicatorTitleShape", "a language twice"): (
         f'INSERT DATA {{ {INDICATOR} skos:prefLabel "Proportion de la population"@fr }}',
         f"{ID}sdg/indicator/C090c01", f"{C}UniqueLangConstraintComponent"),

@@ -157,7 +157,7 @@ def read_framework(path: Path) -> tuple[list[Listing], list[str]]:
 
 def read_translations(folder: Path) -> dict[str, dict[str, dict[str, str]]]:
     found: dict[str, dict[str, dict[str, str]]] = {}
-    for lang in LANGUAGES:
+    for lang in ("en", *TRANSLATED):          # English first: the others are checked on it
         found[lang] = {}
         for kind in ("goals", "targets", "indicators"):
             path = folder / "translations" / lang / f"global_{kind}.yml"
@@ -168,6 +168,17 @@ def read_translations(folder: Path) -> dict[str, dict[str, dict[str, str]]]:
             if not isinstance(data, dict):
                 raise SourceError("expected 'key: text' lines", path=path)
             found[lang][kind] = {str(k): normalise(str(v)) for k, v in data.items()}
+            if lang != "en" and found[lang][kind].keys() != found["en"][kind].keys():
+                odd = sorted(found[lang][kind].keys() ^ found["en"][kind].keys())
+                raise SourceError(f"the keys differ from the English file's: {odd[:5]}",
+                                  path=path)
+            empty = sorted(k for k, v in found[lang][kind].items() if not v)
+            if empty:
+                raise SourceError(f"empty titles: {empty[:5]}", path=path)
+    goal_keys = {f"{n}-{suffix}" for n in range(1, 18) for suffix in ("title", "short")}
+    if found["en"]["goals"].keys() != goal_keys:
+        raise SourceError("expected a title and a short name for each of the 17 goals",
+                          path=folder / "translations" / "en" / "global_goals.yml")
     return found
 
 
@@ -472,7 +483,7 @@ def _translations(node: URIRef, listed: list[Listing], english: str,
         _check(reason is None, f"untranslated names {first.number}, but open-sdg translates "
                f"its 2023 wording", decisions.path, hint="remove the entry")
         for lang in TRANSLATED:
-            texts = {tr[lang]["indicators"][_key(x.number)] for x in listed}
+            texts = {tr[lang]["indicators"].get(_key(x.number)) for x in listed}
             if len(texts) > 1:
                 graph.add((node, SKOS.editorialNote, Literal(
                     f"open-sdg words the {lang} title differently under its listings; the "
@@ -523,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     layout = Layout(args.root or find_root())
     try:
-        outputs = render(layout, generate(layout))
+        generated = generate(layout)
+        outputs = render(layout, generated)
     except (DataError, SourceError) as exc:
         print(f"error: {exc.render()}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -538,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
 
     for path in write_atomically(layout.reference, outputs):
         print(f"wrote {path}")
+    for note in generated.notes:
+        print(note)
     return EXIT_OK
 
 
