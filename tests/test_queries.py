@@ -6,15 +6,20 @@ not on a damaged one."""
 
 from __future__ import annotations
 
+import csv
 import json
 import re
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from pyoxigraph import RdfFormat, Store
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 
 from wsiskg.cli import main
 from wsiskg.errors import UsageError
@@ -44,7 +49,13 @@ def answer(store: Store, name: str, **params: str) -> list[dict[str, str]]:
 
 
 def _normal(results: Results) -> list[tuple[tuple[str, str, str | None], ...]]:
-    return sorted(tuple(sorted((k, v[1], v[2]) for k, v in row.items())) for row in results.rows)
+    """The solutions, sorted; language tags in lower case, as RDF 1.1 compares them
+    (Oxigraph writes zh-Hans as zh-hans, rdflib keeps the case)."""
+    def extra(value: str | None) -> str | None:
+        return value.lower() if value and value.startswith("@") else value
+
+    return sorted(tuple(sorted((k, v[1], extra(v[2])) for k, v in row.items()))
+                  for row in results.rows)
 
 
 # -- every shipped query ---------------------------------------------------------
@@ -111,6 +122,14 @@ DAMAGE = {
         INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/2019> {
         <https://w3id.org/wsis-kg/id/entry/2019/C5/A2> wsis:entryActionLine
         <https://w3id.org/wsis-kg/id/action-line/C6> } }""",
+    "sdg-indicator-violation": """
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/reference> {
+        <https://w3id.org/wsis-kg/id/sdg/indicator/C090c01> skos:notation "9.b.1" ;
+        skos:exactMatch <http://metadata.un.org/sdg/C090b01> } } ;
+        DELETE { GRAPH ?g { ?i skos:prefLabel ?x } } WHERE { GRAPH ?g { ?i skos:prefLabel ?x }
+        FILTER (?i = <https://w3id.org/wsis-kg/id/sdg/indicator/C050b01>
+                && LANG(?x) = "en") }""",
     "dangling-link-violation": """
         PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
         INSERT DATA { GRAPH <https://w3id.org/wsis-kg/graph/2019> {
@@ -127,6 +146,21 @@ def test_violation_checks_find_damage(name: str) -> None:
     store.load(path=str(TRIG), format=RdfFormat.TRIG)
     store.update(DAMAGE[name])
     assert len(answer(store, name)) >= 1
+
+
+def test_sdg_indicator_violation_names_both_defects() -> None:
+    """Verify that the indicator check reports a number naming another target, a UN IRI
+    of another code and a missing English title, each with its property (and value)."""
+    store = Store()
+    store.load(path=str(TRIG), format=RdfFormat.TRIG)
+    store.update(DAMAGE["sdg-indicator-violation"])
+    rows = answer(store, "sdg-indicator-violation")
+    indicator = "https://w3id.org/wsis-kg/id/sdg/indicator/C090c01"
+    assert {(r["indicator"], r["property"].rsplit("#", 1)[1], r.get("value"))
+            for r in rows} == {
+        (indicator, "notation", "9.b.1"),
+        (indicator, "exactMatch", "http://metadata.un.org/sdg/C090b01"),
+        ("https://w3id.org/wsis-kg/id/sdg/indicator/C050b01", "prefLabel", None)}
 
 
 # -- answers read from the documents -----------------------------------------------
@@ -173,6 +207,96 @@ def test_sdg_targets_not_reached(oxigraph: Store) -> None:
     unreached = {r["target"] for r in answer(oxigraph, "sdg-targets-not-reached",
                                               edition="2019")}
     assert "9.c" not in unreached and "14.1" in unreached
+
+
+# -- SDG labels in the six UN languages ----------------------------------------------
+
+UPSTREAM = ROOT / "data" / "reference" / "upstream" / "sdg"
+
+
+def _open_sdg(lang: str, kind: str, code: str) -> str:
+    """A title as open-sdg's file prints it (its keys: 9-c-title, 9-short), in the
+    spelling the reference data uses (NFC, ASCII hyphens, plain spaces)."""
+    data = yaml.safe_load((UPSTREAM / "translations" / lang / f"global_{kind}.yml")
+                          .read_text(encoding="utf-8"))
+    text = unicodedata.normalize("NFC", data[code]).replace("\u2010", "-")
+    return " ".join(text.replace("\u2011", "-").replace("\xa0", " ").split())
+
+
+def _hand_curated(code: str) -> str:
+    """A target's English title in the hand-curated data/reference/sdg.ttl."""
+    graph = Graph().parse(ROOT / "data" / "reference" / "sdg.ttl")
+    node = URIRef(f"https://w3id.org/wsis-kg/id/sdg/target/{code}")
+    return next(str(o) for o in graph.objects(node, SKOS.prefLabel))
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-Hans", "es", "fr", "ru"])
+def test_sdg_targets_not_reached_in_a_language(oxigraph: Store, lang: str) -> None:
+    """Verify that `lang` gives each target's title in that language, as open-sdg prints
+    it, one row per target."""
+    rows = answer(oxigraph, "sdg-targets-not-reached", edition="2019", lang=lang)
+    assert len(rows) == len({r["target"] for r in rows})
+    for row in rows:
+        assert row["title"] == _open_sdg(lang, "targets", f"{row['target'].replace('.', '-')}"
+                                         "-title"), row["target"]
+        assert row["lang"] == lang
+
+
+def test_sdg_labels_fall_back_to_english(oxigraph: Store) -> None:
+    """Verify English titles without `lang`, and for a title lacking the language asked
+    for (French removed from a copy of the graph)."""
+    rows = answer(oxigraph, "most-cited-sdg-targets", edition="2019")
+    assert {r["title"] for r in rows if r["target"] == "9.c"} == {_hand_curated("9.c")}
+    store = Store()
+    store.load(path=str(TRIG), format=RdfFormat.TRIG)
+    store.update("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        DELETE { GRAPH ?g { ?t skos:prefLabel ?x } } WHERE { GRAPH ?g { ?t skos:prefLabel ?x }
+        FILTER (?t = <https://w3id.org/wsis-kg/id/sdg/target/9.c> && LANG(?x) = "fr") }""")
+    rows = answer(store, "most-cited-sdg-targets", edition="2019", lang="fr")
+    titles = {r["target"]: r["title"] for r in rows}
+    assert titles["9.c"] == _hand_curated("9.c")
+    assert titles["9.1"] == _open_sdg("fr", "targets", "9-1-title")
+
+
+def test_sdg_coverage_matrix_goal_names(oxigraph: Store) -> None:
+    """Verify the goal short names of the matrix in Russian, one name per goal."""
+    rows = answer(oxigraph, "sdg-coverage-matrix", edition="2019", lang="ru")
+    names = {(r["goalNumber"], r["goalName"]) for r in rows}
+    assert names == {(g, _open_sdg("ru", "goals", f"{g}-short")) for g, _ in names}
+    assert len(rows) == len({(r["actionLine"], r["goalNumber"]) for r in rows})
+
+
+def _itu_custodian_listings() -> set[tuple[str, str]]:
+    """(target, indicator number) of the indicators the UN SDG KOS names ITU custodian of,
+    numbered as in UNSD's 2023 table (by their permanent codes)."""
+    kos = Graph().parse(UPSTREAM / "sdg-kos-goals-targets-indicators.ttl")
+    custodian = URIRef("http://metadata.un.org/sdg/ontology#custodianAgency")
+    codes = {str(s).rsplit("/", 1)[1] for s, o in kos.subject_objects(custodian)
+             if str(o).strip() == "ITU"}
+    table = (UPSTREAM / "SDG_Target_Indicator_UNSD_2023.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(table.splitlines(), delimiter=";"))[1:]
+    return {(row[2].strip(), row[4].strip()) for row in rows if row[6] in codes}
+
+
+def test_entries_on_itu_custodian_indicators(oxigraph: Store) -> None:
+    """Verify the 2019 entries bearing on ITU-custodian indicators, against every outcome
+    read and the indicators the sources name ITU custodian of."""
+    listings = _itu_custodian_listings()
+    assert {number for _, number in listings} == {"4.4.1", "5.b.1", "9.c.1", "17.6.1",
+                                                  "17.8.1"}
+    expected = {(o["action_line"], o["label"], number) for o in _outcomes("roadmaps-2019")
+                for target, number in listings
+                if target in map(str, o.get("sdg_targets", []))}
+    rows = answer(oxigraph, "entries-on-itu-custodian-indicators", edition="2019")
+    assert {(r["actionLine"], r["outcome"], r["indicator"]) for r in rows} == expected
+    assert ("C6", "r", "17.6.1") in expected
+    assert {r["custodians"] for r in rows if r["indicator"] == "4.4.1"} == {"ITU, UNESCO-UIS"}
+    chinese = answer(oxigraph, "entries-on-itu-custodian-indicators", edition="2019",
+                     lang="zh-Hans")
+    assert {(r["indicator"], r["title"]) for r in chinese} == {
+        (n, _open_sdg("zh-Hans", "indicators", f"{n.replace('.', '-')}-title"))
+        for n in {r["indicator"] for r in rows}}
 
 
 def test_resolutions_by_action_line(oxigraph: Store) -> None:
@@ -354,7 +478,8 @@ def test_every_query_has_an_answer_test() -> None:
 # -- parameters and the command ---------------------------------------------------------
 
 INJECTIONS = ['x" } ; DROP ALL ; #', "9.c> } UNION { ?s ?p ?o", "2019\n} ", "{ ?s ?p ?o }",
-              "'; DELETE WHERE { ?s ?p ?o }", "<http://evil/>", "18.1", "abc"]
+              "'; DELETE WHERE { ?s ?p ?o }", "<http://evil/>", "18.1", "abc", "fr\"@en",
+              "de"]
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if QUERIES[n].params])

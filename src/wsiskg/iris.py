@@ -94,7 +94,21 @@ def sdg_target(code: str) -> URIRef:
     return _id(f"sdg/target/{_key(code, 'SDG target')}")
 
 
+_INDICATOR_CODE = re.compile(r"^C(0[1-9]|1[0-7]|20)(0[1-9]|1[0-9]|0[a-d])(0[1-9]|[1-9][0-9])$")
+
+
+def sdg_indicator(permanent_code: str) -> URIRef:
+    """``id/sdg/indicator/C090c01``: an SDG indicator by UNSD's permanent code (C, two
+    digits of goal, two characters of target, two digits of index; a letter target is
+    written ``0c``; an indicator repeated under several targets has one code, ``C20…``),
+    which, unlike the listing number 9.c.1, survives a renumbering of the framework."""
+    if not _INDICATOR_CODE.match(permanent_code):
+        raise ValueError(f"not an SDG indicator permanent code: {permanent_code!r}")
+    return _id(f"sdg/indicator/{permanent_code}")
+
+
 def un_sdg(code: str) -> URIRef:
+    """The UN SDG KOS IRI of a goal (9), target (9.c) or indicator (C090c01)."""
     return URIRef(UN_SDG + code)
 
 

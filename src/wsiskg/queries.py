@@ -124,11 +124,23 @@ def _property(value: str) -> tuple[str, str]:
     return _iri(str(iris.WSIS[value.removeprefix("wsis:")]))
 
 
+LANGUAGES = ("ar", "zh-Hans", "en", "es", "fr", "ru")
+
+
+def _lang(value: str) -> tuple[str, str]:
+    """One of the six UN languages, as the language tag of the labels to return."""
+    for tag in LANGUAGES:
+        if value.lower() == tag.lower():
+            return ("string", tag)
+    raise ValueError(f"one of the six UN languages: {', '.join(LANGUAGES)}")
+
+
 TYPES: dict[str, Callable[[str], tuple[str, str]]] = {
     "edition": _edition, "action-line": _action_line, "sdg-goal": _sdg_goal,
     "sdg-target": _sdg_target, "plan-objective": _objective, "year": _year,
     "outcome-key": _outcome_key, "keyword": _keyword, "integer": _integer,
     "property": _property,
+    "lang": _lang,
 }
 
 
