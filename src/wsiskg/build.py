@@ -11,8 +11,6 @@ and temporaries are swept by the next build.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -32,7 +30,7 @@ from .graph import GraphBuilder, new_graph
 from .identity import apply_identity, load_identity
 from .locks import holding, kg_lock_path
 from .paths import Layout
-from .rdf import PREFIXES, parse_graph, write_text_atomically
+from .rdf import PREFIXES, exchange_folders, parse_graph, write_text_atomically
 from .readers.actionplan import read_action_plan
 from .readers.pdfflow import read_pdf_flow
 from .readers.tabular import read_tab_table
@@ -390,30 +388,6 @@ def changed_outputs(folder: Path, outputs: dict[str, str]) -> list[str]:
 
 
 STAGING = ".kg-staging-"
-RENAME_EXCHANGE = 2
-
-
-def _exchange(first: Path, second: Path) -> bool:
-    """Swap two folders in one atomic rename (Linux renameat2); False where unsupported."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
-    try:
-        libc = ctypes.CDLL(name, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
-                       RENAME_EXCHANGE)
-    if result != 0:
-        errno = ctypes.get_errno()
-        if errno in (22, 38, 95):    # EINVAL, ENOSYS, EOPNOTSUPP: not on this system
-            return False
-        raise OSError(errno, os.strerror(errno), str(second))
-    return True
-
-
 def sweep(folder: Path) -> list[Path]:
     """Remove what interrupted builds left: staging folders beside ``folder`` and
     temporaries inside it; restore the old folder if a swap was cut in half."""
@@ -465,7 +439,7 @@ def swap_folder(folder: Path, outputs: dict[str, str]) -> list[Path]:
             os.chmod(staging / name, 0o644)
         if not folder.exists():
             staging.rename(folder)
-        elif _exchange(staging, folder):
+        elif exchange_folders(staging, folder):
             shutil.rmtree(staging)
         else:
             old = staging.with_name(staging.name + ".old")

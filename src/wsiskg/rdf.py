@@ -11,6 +11,7 @@ are written whole or not at all (:func:`write_atomically`,
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import stat
@@ -254,3 +255,23 @@ def write_text_atomically(path: Path, text: str) -> Path:
     """One text file, written whole or not at all."""
     folder = path.parent if str(path.parent) else Path(".")
     return write_atomically(folder, {path.name: text})[0]
+
+
+RENAME_EXCHANGE = 2
+
+
+def exchange_folders(first: Path, second: Path) -> bool:
+    """Swap two folders in one atomic rename (Linux renameat2); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
+                       RENAME_EXCHANGE)
+    if result != 0:
+        errno = ctypes.get_errno()
+        if errno in (22, 38, 95):    # EINVAL, ENOSYS, EOPNOTSUPP: not on this system
+            return False
+        raise OSError(errno, os.strerror(errno), str(second))
+    return True
