@@ -11,6 +11,7 @@ and temporaries are swept by the next build.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import tempfile
@@ -238,13 +239,15 @@ def _counts(counts: dict[str, int]) -> str:
     return ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
 
 
-def _check_coverage(source: Source, found: Yields) -> None:
-    """Every action line the edition covers has entries."""
+def _check_coverage(source: Source, found: Yields, registry: Path) -> None:
+    """Every action line the edition covers (as the registry says) has entries."""
     assert source.edition is not None
     empty = [line for line in source.edition.action_lines if not found[line]["outcomes"]]
     if empty:
-        raise SourceError(f"source {source.id!r} yields no outcome of action line(s) "
-                          f"{', '.join(empty)}, which its edition covers", path=source.path,
+        raise SourceError(f"source {source.id!r} ({source.path.name}) yields no outcome of "
+                          f"action line(s) {', '.join(empty)}, which its edition covers",
+                          path=registry, line=registry_line(registry, source.id,
+                                                            "action_lines"),
                           hint="the source may be truncated or damaged; restore it")
 
 
@@ -255,10 +258,9 @@ def build(layout: Layout, *, write: bool = True, accepting: str | None = None) -
     ``wsiskg sources accept`` is about to record)."""
     started = time.perf_counter()
     sources = load_registry(layout.registry)
-    for source in sources:
-        if source.id == accepting:
-            if not source.path.is_file():
-                source.verify()
+    for index, source in enumerate(sources):
+        if source.id == accepting and source.path.is_file():
+            sources[index] = dataclasses.replace(source, sha256=source.digest())
         else:
             source.verify()
     curation = load_curation(layout.curation, {s.id for s in sources})
@@ -291,7 +293,7 @@ def build(layout: Layout, *, write: bool = True, accepting: str | None = None) -
     for source, report in zip(editions, reports, strict=True):
         assert source.edition is not None
         found[source.id] = report.yields(source.edition.action_lines)
-        _check_coverage(source, found[source.id])
+        _check_coverage(source, found[source.id], layout.registry)
         if source.id != accepting:
             check_yields(source, found[source.id], layout.registry)
     identity_lines = apply_identity([(r.edition, r.entries) for r in reports],
