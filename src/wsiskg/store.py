@@ -129,7 +129,7 @@ def _stage(layout: Layout, target: Path,
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=target.name + STAGING, dir=target.parent))
         store = Store(str(staging))
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:
         raise WsiskgError(f"cannot create the store: {exc}", path=target) from None
     counts = []
     try:
@@ -157,7 +157,7 @@ def _opens(target: Path) -> bool:
 
     try:
         Store.read_only(str(target))
-    except OSError:
+    except (OSError, RuntimeError):    # pyoxigraph reports a corrupt store as RuntimeError
         return False
     return True
 
@@ -197,7 +197,7 @@ def open_embedded(layout: Layout, location: Path | None = None) -> EmbeddedStore
         try:
             with holding(store_lock_path(target), f"the store {target}", write=False):
                 return EmbeddedStore(Store.read_only(str(target)))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:    # a corrupt store is a RuntimeError
             if attempt == 2:
                 raise DataError(f"the store cannot be opened even after a rebuild: {exc}",
                                 path=target, hint="remove the folder and run `wsiskg load`; "
