@@ -192,7 +192,7 @@ def test_damage_is_refused_or_reported(source: str, kind: str, tmp_path: Path,
     root = _variant_root(tmp_path / "accept", source, kind)
     runner = CliRunner()
     accepted = runner.invoke(main, ["--root", str(root), "sources", "accept", source])
-    verdict = _verdict(accepted, re.compile(rf"^{source}: (sha256 .* -> |.*declared|"
+    verdict = _verdict(accepted, re.compile(rf"^{source}: (sha256 .* -> |.*\(was |"
                                             r".*triples)", re.MULTILINE))
     record_property("accept", verdict)
     if verdict == "reported":
@@ -226,7 +226,7 @@ def test_a_deliberate_change_is_accepted_with_its_counts(tmp_path: Path) -> None
     assert "registry.yaml:" in refused.stderr and "(declared 18)" in refused.stderr
     accepted = runner.invoke(main, ["--root", str(root), "sources", "accept", "roadmaps-2010"])
     assert accepted.exit_code == 0, accepted.output
-    assert "roadmaps-2010: C6 outcomes 17 (declared 18)" in accepted.stdout
+    assert "roadmaps-2010: C6 outcomes 17 (was 18)" in accepted.stdout
     registry = yaml.safe_load((root / "data/sources/registry.yaml").read_text("utf-8"))
     entry = next(s for s in registry["sources"] if s["id"] == "roadmaps-2010")
     assert entry["yields"]["C6"]["outcomes"] == 17

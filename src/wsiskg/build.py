@@ -218,20 +218,20 @@ def check_yields(source: Source, found: Yields, registry: Path) -> None:
                  f"{source.id}` records it; otherwise restore the source")
 
 
-def yield_changes(declared: Yields, found: Yields) -> list[str]:
+def yield_changes(declared: Yields, found: Yields, word: str = "declared") -> list[str]:
     """What differs, as 'C6 outcomes 0 (declared 24)', 'C7 not declared', …"""
     out: list[str] = []
     for part in [*declared, *(p for p in found if p not in declared)]:
         if part not in found:
-            out.append(f"{part} missing (declared {_counts(declared[part])})")
+            out.append(f"{part} missing ({word} {_counts(declared[part])})")
         elif part not in declared:
-            out.append(f"{part} not declared ({_counts(found[part])})")
+            out.append(f"{part} new ({_counts(found[part])})")
         else:
             kinds = [*declared[part], *(k for k in found[part] if k not in declared[part])]
             for kind in kinds:
                 want, got = declared[part].get(kind), found[part].get(kind)
                 if want != got:
-                    out.append(f"{part} {kind.replace('_', ' ')} {got} (declared {want})")
+                    out.append(f"{part} {kind.replace('_', ' ')} {got} ({word} {want})")
     return out
 
 
@@ -477,7 +477,7 @@ class Acceptance:
             out.append(f"{self.source}: yields recorded for the first time: " + "; ".join(
                 f"{part} {_counts(c)}" for part, c in self.new_yields.items()))
         else:
-            changes = yield_changes(self.old_yields, self.new_yields)
+            changes = yield_changes(self.old_yields, self.new_yields, "was")
             out.extend(f"{self.source}: {c}" for c in changes)
             if not changes:
                 out.append(f"{self.source}: counts unchanged")

@@ -7,6 +7,8 @@ run (missing, unreadable, changed or malformed input).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
 import traceback
@@ -52,6 +54,11 @@ class Guarded(click.Group):
         except (click.exceptions.ClickException, click.exceptions.Exit,
                 click.exceptions.Abort, KeyboardInterrupt, SystemExit):
             raise
+        except BrokenPipeError:
+            # the reader of standard output went away (`| head`): nothing is wrong here
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
         except MemoryError:
             if ctx.params.get("debug"):
                 traceback.print_exc(file=sys.stderr)
