@@ -219,6 +219,103 @@ def test_html_list_items_split() -> None:
     assert items == ["First item", "Second item", "Third."]
 
 
+def test_item_beginning_itu_activities_is_not_a_heading() -> None:
+    """Verify that "ITU activities under ..." items survive the "ITU Activities:" heading
+    (2019 C5 A1, lines 1389-1399)."""
+    text = ("Expected Results:\nContinue to act as a platform.\nITU Activities:\n"
+            "ITU activities under ITU-D and SG 2 Q3\n"
+            "ITU activities under ITU-T SG 13, 17, 20 and other relevant Study Groups\n"
+            "ITU activities under Child Online Protection initiative\n"
+            "ITU activities under WSIS Forum")
+    results, activities = cells.parse_results_cell(text)
+    assert [r.text for r in results] == ["Continue to act as a platform."]
+    assert [a.text for a in activities] == [
+        "ITU activities under ITU-D and SG 2 Q3",
+        "ITU activities under ITU-T SG 13, 17, 20 and other relevant Study Groups",
+        "ITU activities under Child Online Protection initiative",
+        "ITU activities under WSIS Forum"]
+
+
+@pytest.mark.parametrize(("text", "heading_kind"), [
+    ("ITU Activities ITU collaboration with relevant organizations", "activities"),
+    ("TTO ACTIVITIES:\nAssistance to Member States", "activities"),
+    ("ITU Activities (Aligned with SDGs)\nAssistance to Member States", "activities"),
+    ("Results of activities in this area include: Assistance to Member States", "results"),
+])
+def test_heading_variants(text: str, heading_kind: str) -> None:
+    """Verify the printed forms of the column's headings, and that none stays in an item."""
+    results, activities = cells.parse_results_cell(text)
+    items = results if heading_kind == "results" else activities
+    assert len(items) == 1
+    assert not items[0].text.lower().startswith(("itu activities", "tto", "results of"))
+
+
+@pytest.mark.parametrize(("lines", "expected"), [
+    # a result wrapped after "among" at a page break (2019 C5 A2)
+    (["Facilitate an institutional framework for close global cooperation among",
+      "Member States. This includes helping set up systems."],
+     ["Facilitate an institutional framework for close global cooperation among Member "
+      "States. This includes helping set up systems."]),
+    # a name wrapped over two lines, then a new item (draft zero C5 G)
+    (["Roll out the Guide to Developing a National",
+      "Cybersecurity Strategy to support Member States",
+      "ITU-D maintenance of the Global", "Cybersecurity Index (GCI)"],
+     ["Roll out the Guide to Developing a National Cybersecurity Strategy to support "
+      "Member States", "ITU-D maintenance of the Global Cybersecurity Index (GCI)"]),
+    # an open parenthesis, a name after a preposition, a one-word tail
+    (["Participation of ITU-D Secretariat (Telecommunication Development",
+      "Bureau) in initiatives", "Work under the ITU-T Focus Group on Data",
+      "Processing and Management", "Cooperation with FIRST, AP-CERT, OIC", "CERT"],
+     ["Participation of ITU-D Secretariat (Telecommunication Development Bureau) in "
+      "initiatives", "Work under the ITU-T Focus Group on Data Processing and Management",
+      "Cooperation with FIRST, AP-CERT, OIC CERT"]),
+    # an item that opens with a verb after a name, and one after a one-word tail
+    (["ITU-D activities under CIRT Programme",
+      "Assisting Members States in the establishment of CIRTs",
+      "ITU-D maintenance of best national practices on key aspects of", "Cybersecurity",
+      "Technical Recommendations under ITU-T Study Group 17 activities"],
+     ["ITU-D activities under CIRT Programme",
+      "Assisting Members States in the establishment of CIRTs",
+      "ITU-D maintenance of best national practices on key aspects of Cybersecurity",
+      "Technical Recommendations under ITU-T Study Group 17 activities"]),
+    # in a bulleted item a line that starts with a capital still continues it
+    (["- Improved exchange of technical information between Member",
+      "States and relevant organizations.", "- Increased capacity"],
+     ["Improved exchange of technical information between Member States and relevant "
+      "organizations.", "Increased capacity"]),
+])
+def test_wrapped_lines_and_new_items(lines: list[str], expected: list[str]) -> None:
+    """Verify which printed lines continue an item and which open one."""
+    assert cells.split_items("\n".join(lines)) == expected
+
+
+def test_items_run_together_in_one_line() -> None:
+    """Verify that activities printed run together in one cell line (2010 C5, draft zero)
+    are cut before the phrases that open them, except after a connector."""
+    text = ("ITU activities under the IMPACT initiative ITU activities under Child Online "
+            "Protection initiative. BDT Training programs ITU-T Study Group 17 Activities "
+            "Technical Recommendations under ITU-T Study Group 17 activities")
+    assert cells.split_items(text) == [
+        "ITU activities under the IMPACT initiative",
+        "ITU activities under Child Online Protection initiative.",
+        "BDT Training programs",
+        "ITU-T Study Group 17 Activities Technical Recommendations under ITU-T Study Group 17 "
+        "activities"]
+
+
+def test_2010_column_without_numbered_activities() -> None:
+    """Verify that a 2010 column with headings and no "A1:" codes (C5) is split like the
+    later editions."""
+    results, activities = cells.parse_activities_2010(
+        "Expected Results: Establishment of a global framework ITU Activities: ITU activities "
+        "under the IMPACT initiative ITU activities under Child Online Protection initiative")
+    assert [r.text for r in results] == ["Establishment of a global framework"]
+    assert [a.text for a in activities] == [
+        "ITU activities under the IMPACT initiative",
+        "ITU activities under Child Online Protection initiative"]
+    assert all(a.code is None for a in activities)
+
+
 # -- properties ------------------------------------------------------------
 
 PARSERS = [cells.parse_timing, cells.parse_sdg_refs, cells.parse_resolutions,

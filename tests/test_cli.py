@@ -112,3 +112,40 @@ def test_lines_unknown_source() -> None:
     """Verify exit code 3 and the known ids for an unknown source."""
     code, _, err = run("lines", "roadmaps-1999")
     assert code == 3 and "roadmaps-2010" in err
+
+
+def test_diff_refuses_an_action_line_the_editions_do_not_hold() -> None:
+    """Verify that `diff --action-line C9` (well formed, but in neither edition) is a usage
+    error naming the action lines the two editions hold, not "no differences"."""
+    code, out, err = run("diff", "2019-draft-zero", "2019", "--action-line", "C9")
+    assert code == 2 and out == ""
+    assert "no action line 'C9'" in err and "(known: C2, C5, C6)" in err
+
+
+def test_query_refuses_values_the_graph_does_not_hold() -> None:
+    """Verify that an edition, action line or year the graph does not hold is a usage
+    error naming what it holds, where it used to give 0 rows and exit 0."""
+    code, out, err = run("query", "entries-by-sdg-target", "-p", "target=9.c",
+                         "-p", "edition=2031")
+    assert code == 2 and out == ""
+    assert "edition=2031" in err and "2019-draft-zero" in err and "2024-draft" in err
+    code, _, err = run("query", "resolutions-by-action-line", "-p",
+                       "action_line=C9")
+    assert code == 2 and "C2, C4, C5, C6" in err
+    code, _, err = run("query", "outcomes-active-in-year", "-p", "year=1950")
+    assert code == 2 and "it holds 20" in err
+    code, out, _ = run("query", "outcomes-active-in-year", "-p", "year=2021")
+    assert code == 0 and "rows)" in out
+
+
+def test_query_file_without_a_header(tmp_path: Path) -> None:
+    """Verify that `query --file` runs a plain SPARQL file with no `#+` header."""
+    plain = tmp_path / "plain.rq"
+    plain.write_text("PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>\n"
+                     "SELECT (COUNT(?e) AS ?n) WHERE { ?e a wsis:RoadmapEdition }\n",
+                     encoding="utf-8")
+    code, out, err = run("query", "--file", str(plain), "-f", "csv")
+    assert code == 0, err
+    assert out.splitlines() == ["n", "4"]
+    code, _, err = run("query", "--file", str(plain), "-p", "edition=2019")
+    assert code == 2 and "has no parameter edition" in err

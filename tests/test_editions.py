@@ -77,6 +77,10 @@ def differences(entry: Entry, expected: dict) -> list[str]:  # type: ignore[type
     if "activities" in expected and entry.edition == "2010":
         check("activities", [(a.code, a.role) for a in entry.activities],
               [(a["code"], a["role"]) for a in expected["activities"]])
+    for key, items in (("results_printed", entry.results),
+                       ("activities_printed", entry.activities)):
+        if key in expected:
+            check(key, [_norm(i.text) for i in items], [_norm(t) for t in expected[key]])
     if "project_codes" in expected:
         codes = {c for item in entry.results + entry.activities for c in item.project_codes}
         check("project_codes", sorted(codes), sorted(expected["project_codes"]))

@@ -214,8 +214,8 @@ def check_yields(source: Source, found: Yields, registry: Path) -> None:
             f"source {source.id!r} ({source.path.name}) does not yield what the registry "
             f"declares: {'; '.join(differences)}",
             path=registry, line=registry_line(registry, source.id, "yields"),
-            hint=f"if the change of the source is deliberate, `wsiskg sources accept "
-                 f"{source.id}` records it; otherwise restore the source")
+            hint=f"if the source (or how it is read) changed deliberately, `wsiskg sources "
+                 f"accept {source.id}` records it; otherwise restore the source")
 
 
 def yield_changes(declared: Yields, found: Yields, word: str = "declared") -> list[str]:
@@ -251,15 +251,16 @@ def _check_coverage(source: Source, found: Yields, registry: Path) -> None:
                           hint="the source may be truncated or damaged; restore it")
 
 
-def build(layout: Layout, *, write: bool = True, accepting: str | None = None) -> BuildResult:
+def build(layout: Layout, *, write: bool = True,
+          accepting: frozenset[str] = frozenset()) -> BuildResult:
     """Build every output in memory, check each source's yields, then write them all.
 
-    ``accepting`` names a source whose digest and yields are not checked (what
+    ``accepting`` names the sources whose digest and yields are not checked (what
     ``wsiskg sources accept`` is about to record)."""
     started = time.perf_counter()
     sources = load_registry(layout.registry)
     for index, source in enumerate(sources):
-        if source.id == accepting and source.path.is_file():
+        if source.id in accepting and source.path.is_file():
             sources[index] = dataclasses.replace(source, sha256=source.digest())
         else:
             source.verify()
@@ -294,7 +295,7 @@ def build(layout: Layout, *, write: bool = True, accepting: str | None = None) -
         assert source.edition is not None
         found[source.id] = report.yields(source.edition.action_lines)
         _check_coverage(source, found[source.id], layout.registry)
-        if source.id != accepting:
+        if source.id not in accepting:
             check_yields(source, found[source.id], layout.registry)
     identity_lines = apply_identity([(r.edition, r.entries) for r in reports],
                                     load_identity(layout.curation))
@@ -342,7 +343,7 @@ def build(layout: Layout, *, write: bool = True, accepting: str | None = None) -
         plan_reports.append(PlanReport(source.id, read, len(graph),
                                        time.perf_counter() - tick))
         found[source.id] = {source.plan: plan_reports[-1].counts()}
-        if source.id != accepting:
+        if source.id not in accepting:
             check_yields(source, found[source.id], layout.registry)
     outputs["wsis.trig"] = to_trig(
         graphs, PREFIXES, bodies=bodies, comment=generated_header(
@@ -484,35 +485,39 @@ class Acceptance:
         if self.compared:
             out.append(f"{self.source}: against data/kg/{self.output}: +{self.added} "
                        f"-{self.removed} triples")
-        out.append("recorded in data/sources/registry.yaml; run `wsiskg build` to write "
-                   "the graph")
         return out
 
 
-def accept_source(layout: Layout, source_id: str) -> Acceptance:
-    """Record a source's current digest and yields in the registry, after building
-    everything with it in memory (a source that cannot be read is refused)."""
+def accept_sources(layout: Layout, source_ids: list[str]) -> list[Acceptance]:
+    """Record the sources' current digests and yields in the registry, after building
+    everything with them in memory (a source that cannot be read is refused, and so
+    is any other source that no longer yields what the registry declares)."""
     sources = {s.id: s for s in load_registry(layout.registry)}
-    if source_id not in sources:
-        raise SourceError(f"unknown source {source_id!r} (known: {', '.join(sorted(sources))})",
-                          path=layout.registry)
-    source = sources[source_id]
-    result = build(layout, write=False, accepting=source_id)
-    name = f"{source.edition.id}.ttl" if source.edition is not None else f"{source.id}.ttl"
-    added = removed = 0
-    compared = False
-    old_file = layout.kg / name
-    if old_file.is_file() and name in result.graphs:
-        try:
-            before = set(parse_graph(old_file))
-        except WsiskgError:
-            before = None
-        if before is not None:
-            after = set(result.graphs[name])
-            added, removed, compared = len(after - before), len(before - after), True
-    digest = source.digest()
+    unknown = [i for i in source_ids if i not in sources]
+    if unknown or not source_ids:
+        raise SourceError(f"unknown source(s) {', '.join(map(repr, unknown)) or '(none)'} "
+                          f"(known: {', '.join(sorted(sources))})", path=layout.registry)
+    result = build(layout, write=False, accepting=frozenset(source_ids))
+    accepted = []
+    for source_id in source_ids:
+        source = sources[source_id]
+        name = f"{source.edition.id}.ttl" if source.edition is not None else f"{source.id}.ttl"
+        added = removed = 0
+        compared = False
+        old_file = layout.kg / name
+        if old_file.is_file() and name in result.graphs:
+            try:
+                before = set(parse_graph(old_file))
+            except WsiskgError:
+                before = None
+            if before is not None:
+                after = set(result.graphs[name])
+                added, removed, compared = len(after - before), len(before - after), True
+        accepted.append(Acceptance(source_id, source.sha256, source.digest(), source.yields,
+                                   result.yields[source_id], name, added, removed, compared))
     with holding(kg_lock_path(layout), "data/kg", write=True):
-        text = record_source(layout.registry, source_id, digest, result.yields[source_id])
-        write_text_atomically(layout.registry, text)
-    return Acceptance(source_id, source.sha256, digest, source.yields,
-                      result.yields[source_id], name, added, removed, compared)
+        for item in accepted:
+            text = record_source(layout.registry, item.source, item.new_digest,
+                                 item.new_yields)
+            write_text_atomically(layout.registry, text)
+    return accepted

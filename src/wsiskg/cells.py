@@ -458,48 +458,108 @@ def parse_goal_cell(text: str, *, action_line: str) -> tuple[GoalRefs, tuple[Cor
 # Lists of results and activities
 
 _BULLET = re.compile(r"^\s*(?:[-•‣▪●◦*]|\uf0b7|\d{1,2}[.)](?=\s))\s*")
+# words after which a printed line cannot end an item
 _CONNECTORS = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "under",
-               "on", "by", "from", "as", "at", "such", "including", "other", "its", "their"}
-_RESULTS_HEADING = re.compile(r"^\s*Expected\s+Results?\s*:?\s*$", re.IGNORECASE)
-_ACTIVITIES_HEADING = re.compile(r"^\s*(?:ITU|TTO|110|ITH)\s+Activities\b[^:]{0,40}:?\s*$",
-                                 re.IGNORECASE)
+               "on", "by", "from", "as", "at", "such", "including", "other", "its", "their",
+               "among", "amongst", "between", "into", "through", "within", "various",
+               "towards", "via", "e.g.", "i.e.", "than", "both", "each", "all", "this",
+               "these", "that", "which", "who", "whose", "is", "are", "be", "will", "can"}
+_TITLE_WORD = re.compile(r"^[A-Z][a-z]")
+_CAPITAL_WORD = re.compile(r"^[A-Z]")
 
 
 _HEADING = re.compile(
-    r"^(Expected\s+Results?\s*:?|(?:ITU|TTO|110)\s+Activities[^:]{0,30}:?)\s*(.*)$",
-    re.IGNORECASE)
+    r"^(Expected\s+Results?|(?:ITU|TTO|110|ITH)\s+(?:Activities|ACTIVITIES)(?:\s*\(Aligned\s+with\s+SDGs\))?)"
+    r"(?:\s*:\s*|\s+(?![a-z])|$)(.*)$"
+    # C6's lead-in to its list of results
+    r"|^(Results\s+of\s+activities(?:\s+in\s+this\s+area)?\s+include)\s*:\s*(.*)$")
 
 
-_INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])")
+_INLINE_BULLET = re.compile(r"\s[-•]\s?(?=[A-Z])|(?<=:)\s[-•]\s?(?=[a-z])")
+# Where a table cell's paragraphs were flattened into one line, an item that
+# opens with one of the phrases the roadmaps open their activities with
+# ("ITU activities under ...", "ITU-D activities ...", "Work under the ITU-T
+# Focus Group ...") follows the previous item's last word directly; the
+# phrase begins a new item unless that word needs a continuation.
+_ITEM_OPENER = re.compile(
+    r"(?<=[a-z0-9).])\s+(?=(?:ITU(?:-[DTR])?\s+(?:[Aa]ctivities|[Tt]raining\s+activities|"
+    r"collaboration|maintenance|Study\s+Group\s+\d{1,2}\s+[Aa]ctivities)|"
+    r"BDT\s+(?:[Aa]ctivities|[Tt]raining)|Work\s+under\s+the\s+ITU)\b)")
+
+
+def _flattened_items(line: str) -> list[str]:
+    """A line cut before each item-opening phrase that does not follow a connector."""
+    parts: list[str] = []
+    start = 0
+    for m in _ITEM_OPENER.finditer(line):
+        before = line[start: m.start()]
+        if before.rsplit(" ", 1)[-1].lower() in _CONNECTORS:
+            continue
+        parts.append(before)
+        start = m.end()
+    parts.append(line[start:])
+    return parts
+
+
+_WRAPPED = 3    # words a line has at least where it was wrapped in the middle of a name
+
+
+def _continues(previous: str, body: str, last_line: str) -> bool:
+    """Whether a printed line continues the item of the line before it (a wrapped
+    line) rather than opening a new one; last_line is the line before it as printed."""
+    if previous.endswith((".", ";", ":", "!", "?")):
+        return False
+    if previous.count("(") > previous.count(")") or previous.endswith((",", "-", "/", "&")):
+        return True
+    first = body.split(" ", 1)[0]
+    last_word = previous.rsplit(" ", 1)[-1]
+    if not (body[0].isupper() or body[0].isdigit()):
+        return True          # lower case: the rest of a wrapped sentence
+    if " " not in body:      # "... of Member" + "States.", "... aspects of" + "Cybersecurity."
+        return bool(_CAPITAL_WORD.match(last_word)) or last_word.lower() in _CONNECTORS
+    if last_word.lower() in _CONNECTORS or body[0].isdigit():
+        return True          # "... under" / "Recommendation" + "123 and ..."
+    second = body.split(" ", 2)[1]
+    before_last = previous.rsplit(" ", 2)[-2].lower() if previous.count(" ") >= 1 else ""
+    # a name wrapped over two lines: "... a National" + "Cybersecurity Strategy ...",
+    # "... Focus Group on Data" + "Processing and Management ...", "... between
+    # Member" + "States and ..."; an item opens with a verb ("Assisting Member
+    # States ..."), and a name after "and" may end there ("... Processing and
+    # Management" + "Cooperation with ...")
+    name_goes_on = (_TITLE_WORD.match(second) or second.startswith("(")) \
+        and not first.endswith("ing")
+    after_connector = before_last in _CONNECTORS and before_last not in ("and", "or")
+    return bool(len(last_line.split()) >= _WRAPPED and _CAPITAL_WORD.match(last_word)
+                and _TITLE_WORD.match(first) and (name_goes_on or after_connector))
 
 
 def split_items(text: str) -> list[str]:
     """Split a cell into list items: bullets (also inline: "... toolkits - Enhancement
-    ..."), numbers, HTML list items, or lines that begin a new sentence; wrapped lines
-    are joined."""
+    ..."), numbers, HTML list items, or lines that begin a new item; wrapped lines
+    are joined (see :func:`_continues`)."""
     text = _INLINE_BULLET.sub("\n- ", strip_html(text))
     lines = [squash(line) for line in text.split("\n")]
     items: list[str] = []
+    last_line = ""
+    bulleted = False        # the current item opened with a bullet
     for line in lines:
-        if not line:
-            continue
-        bullet = _BULLET.match(line)
-        body = line[bullet.end():] if bullet else line
-        if not body:
-            continue
-        if bullet or not items:
-            items.append(body)
-            continue
-        previous = items[-1]
-        last_word = previous.rsplit(" ", 1)[-1].lower()
-        ends_sentence = previous.endswith((".", ";", ":", "!", "?"))
-        starts_upper = body[0].isupper() or body[0].isdigit()
-        if ends_sentence or (starts_upper and last_word not in _CONNECTORS
-                             and not previous.endswith((",", "-", "/"))):
-            items.append(body)
-        else:
-            joiner = "" if previous.endswith("-") and body[0].islower() else " "
-            items[-1] = previous + joiner + body
+        for index, part in enumerate(_flattened_items(line) if line else []):
+            bullet = _BULLET.match(part)
+            body = part[bullet.end():] if bullet else part
+            if not body:
+                continue
+            # in a bulleted list a line without a bullet continues the item
+            # ("...; the report on ..."), unless that item has ended its sentence
+            in_list = bulleted and bool(items) and not items[-1].endswith((".", "!", "?"))
+            if bullet or not items or index > 0 or not (
+                    in_list or _continues(items[-1], body, last_line)):
+                items.append(body)
+                bulleted = bool(bullet)
+            else:
+                previous = items[-1]
+                joiner = "" if previous.endswith("-") and body[0].islower() else " "
+                items[-1] = previous + joiner + body
+            last_line = part
     return items
 
 
@@ -518,16 +578,21 @@ def parse_results_cell(text: str) -> tuple[list[Item], list[Item]]:
             chunk.clear()
 
     # headings printed inline ("... Expected Results: ... ITU Activities: ...") open lines
-    text = re.sub(r"\s(?=(?:Expected\s+Results?|ITU\s+Activities)\s*:)", "\n", strip_html(text))
+    # (or without the colon after a sentence: "... legislation. ITU Activities BDT ...")
+    text = re.sub(r"\s(?=(?:Expected\s+Results?|ITU\s+Activities|Results\s+of\s+activities"
+                  r"(?:\s+in\s+this\s+area)?\s+include)\s*:)"
+                  r"|(?<=[.;])\s+(?=ITU\s+Activities\s+[A-Z])", "\n", strip_html(text))
     for line in text.split("\n"):
         flat = squash(line)
         head = _HEADING.match(flat)
-        if head and (_RESULTS_HEADING.match(head.group(1))
-                     or _ACTIVITIES_HEADING.match(head.group(1))):
+        if head:
             flush()
-            target = results if head.group(1).lower().startswith("expected") else activities
-            if head.group(2):
-                chunk.append(head.group(2))
+            heading, rest = (head.group(1), head.group(2)) if head.group(1) \
+                else (head.group(3), head.group(4))
+            target = activities if "activities" in heading.lower() \
+                and not heading.startswith("Results") else results
+            if rest:
+                chunk.append(rest)
             continue
         chunk.append(line)
     flush()
@@ -545,9 +610,14 @@ def parse_activities_2010(text: str) -> tuple[list[Item], list[Item]]:
     project codes cited as examples under them."""
     flat = "\n".join(squash(line) for line in strip_html(text).split("\n"))
     matches = list(_ACTIVITY_2010.finditer(flat))
-    head = flat[: matches[0].start()] if matches else flat
-    results = [Item(t, project_codes=tuple(PROJECT_CODE.findall(t))) for t in split_items(head)]
-    activities: list[Item] = []
+    # before the numbered activities (or instead of them: C5 prints none) the
+    # column has the "Expected Results:" / "ITU Activities:" form of the later editions
+    head_results, head_activities = parse_results_cell(
+        flat[: matches[0].start()] if matches else flat)
+    results = [Item(i.text, project_codes=tuple(PROJECT_CODE.findall(i.text)))
+               for i in head_results]
+    activities = [Item(i.text, project_codes=tuple(PROJECT_CODE.findall(i.text)))
+                  for i in head_activities]
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(flat)
         body = squash(flat[m.end(): end])

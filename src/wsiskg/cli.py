@@ -40,6 +40,16 @@ def _layout(root: Path | None):  # type: ignore[no-untyped-def]
     return Layout(root) if root else default_layout()
 
 
+def _checkout(root: Path | None, command: str):  # type: ignore[no-untyped-def]
+    """The layout, which must be a maintainer's checkout (sources and curation)."""
+    layout = _layout(root)
+    if layout.installed:
+        raise UsageError(f"{command} needs a maintainer's checkout (sources and curation); "
+                         "the installed package carries the built graph only",
+                         hint="run it in a clone of the repository, or give --root")
+    return layout
+
+
 class Guarded(click.Group):
     """The one error boundary of every command: a WsiskgError ends with its message
     and exit code; anything unexpected (a bug, MemoryError) with one line and exit 3,
@@ -74,12 +84,28 @@ class Guarded(click.Group):
             ctx.exit(EXIT_CANNOT_RUN)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from .paths import default_layout
+    from .release import data_version
+
+    try:
+        data = data_version(default_layout())
+    except WsiskgError as error:
+        data = error.render()
+    click.echo(f"wsiskg {__version__}\ndata: {data}")
+    ctx.exit(0)
+
+
 @click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]},
              epilog=EPILOG)
-@click.version_option(__version__, "-V", "--version", prog_name="wsiskg")
+@click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=_print_version, help="Print the package and data versions and exit.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Project folder (default: $WSISKG_ROOT, else the folder holding "
-                   "data/sources/registry.yaml above the current one).")
+              help="A maintainer's checkout (default: $WSISKG_ROOT, else the folder "
+                   "holding data/sources/registry.yaml at or above the current one, else "
+                   "the installed package's data).")
 @click.option("--debug", is_flag=True,
               help="Show the traceback of an unexpected error (exit code 3 either way).")
 @click.pass_context
@@ -109,7 +135,7 @@ def build(root: Path | None, quiet: bool, corrections: bool, with_store: bool) -
     from .build import build as run_build
     from .report import render_build
 
-    layout = _layout(root)
+    layout = _checkout(root, "build")
     result = run_build(layout)
     loaded = None
     if with_store:
@@ -262,8 +288,8 @@ def load(root: Path | None, store_dir: Path | None, endpoint: str | None) -> Non
 @click.option("-f", "--format", "fmt",
               type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
               default="trig", show_default=True,
-              help="trig and nquads keep the named graphs; turtle, ntriples and jsonld give "
-                   "their union.")
+              help="trig, nquads and jsonld keep the named graphs; turtle and ntriples give "
+                   "their union. Byte-stable.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (default: standard output).")
 @click.pass_obj
@@ -273,6 +299,30 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
 
     data = run_export(_layout(root), fmt)
     _emit(data.decode("utf-8"), output)
+
+
+@main.command(epilog=EPILOG)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              required=True, help="The release folder (created; its release files replaced).")
+@click.option("--base-url", default=None, metavar="URL",
+              help="Where the files will be published (default: "
+                   "https://w3id.org/wsis-kg/release/VERSION/); the download URLs.")
+@click.option("--sparql-endpoint", default=None, metavar="URL",
+              help="A public SPARQL endpoint serving this release (void:sparqlEndpoint).")
+@click.pass_obj
+def release(root: Path | None, output: Path, base_url: str | None,
+            sparql_endpoint: str | None) -> None:
+    """Write a dataset release for this version: the graph as TriG, N-Quads (gzip),
+    Turtle and JSON-LD, the ontology as Turtle, RDF/XML and JSON-LD, a VoID + DCAT
+    description with sizes and SHA-256 checksums, and SHA256SUMS. Byte-stable."""
+    from .release import make_release
+
+    result = make_release(_layout(root), output, base_url=base_url,
+                          endpoint=sparql_endpoint)
+    for name, size, _digest in result.files:
+        click.echo(f"{size:>10}  {name}")
+    click.echo(f"wrote {len(result.files)} files to {result.folder}/ ({result.triples} "
+               f"triples in {len(result.graphs)} named graphs, plus the description)")
 
 
 @main.command(epilog=EPILOG)
@@ -419,35 +469,31 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
           engine: str, query_file: Path | None, store_dir: Path | None,
           endpoint: str | None, output: Path | None) -> None:
     """Run the canned query NAME (see `wsiskg queries`) on the built graph."""
-    from .queries import (
-        bind,
-        find_query,
-        load_query,
-        open_engine,
-        parse_params,
-        render,
-        run,
-        run_remote,
-    )
+    from .queries import answer, find_query, load_query, open_engine, parse_params, render
     from .store import open_embedded
 
     layout = _layout(root)
     if query_file is not None:
         if not query_file.is_file():
             raise UsageError(f"no such query file: {query_file}")
-        canned = load_query(query_file)
+        canned = load_query(query_file, header_required=False)
     elif name:
         canned = find_query(layout.queries, name)
     else:
         raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
-    bound = bind(canned, parse_params(params))
+    given = parse_params(params)
     if endpoint:
-        results = run_remote(endpoint, canned.text, bound)
+        from .queries import default_graph_warning
+
+        warning = default_graph_warning(endpoint)
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
+        results = answer("remote", endpoint, canned, given)
     elif engine == "oxigraph":
-        results = run(engine, open_embedded(layout, store_dir), canned.text, bound)
+        results = answer(engine, open_embedded(layout, store_dir), canned, given)
     else:
-        results = run(engine, open_engine(engine, layout.kg / "wsis.trig"), canned.text,
-                      bound)
+        results = answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned,
+                         given)
     _emit(render(results, fmt), output)
 
 
@@ -474,7 +520,7 @@ def lines(root: Path | None, source: str, roles: tuple[str, ...]) -> None:
     """
     from .build import line_roles
 
-    rows = line_roles(_layout(root), source)
+    rows = line_roles(_checkout(root, "lines"), source)
     for number, role, outcome, text in rows:
         if roles and role not in roles:
             continue
@@ -487,15 +533,25 @@ def sources() -> None:
 
 
 @sources.command(epilog=EPILOG)
-@click.argument("source_id", metavar="ID")
+@click.argument("source_ids", metavar="ID...", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every source of the registry (after a "
+              "change of how sources are read).")
 @click.pass_obj
-def accept(root: Path | None, source_id: str) -> None:
-    """Accept the current file of source ID: build with it in memory, record its
-    SHA-256 and what it yields in the registry, and print what the change did."""
-    from .build import accept_source
+def accept(root: Path | None, source_ids: tuple[str, ...], every: bool) -> None:
+    """Accept the current files of the sources ID...: build with them in memory, record
+    their SHA-256 and what they yield in the registry, and print what the change did."""
+    from .build import accept_sources
+    from .sources import load_registry
 
-    for line in accept_source(_layout(root), source_id).lines():
-        click.echo(line)
+    layout = _checkout(root, "sources accept")
+    if every:
+        source_ids = tuple(s.id for s in load_registry(layout.registry))
+    if not source_ids:
+        raise UsageError("name the sources to accept, or give --all")
+    for accepted in accept_sources(layout, list(source_ids)):
+        for line in accepted.lines():
+            click.echo(line)
+    click.echo("recorded in data/sources/registry.yaml; run `wsiskg build` to write the graph")
 
 
 if __name__ == "__main__":  # pragma: no cover

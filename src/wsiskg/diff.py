@@ -15,52 +15,14 @@ from typing import Any
 
 from . import iris
 from .errors import UsageError
+from .queries import internal_query
 
-PREFIXES = """PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-"""
-
-OUTCOMES_ONLY_IN = PREFIXES + """
-SELECT DISTINCT ?this ?that ?actionLine ?outcome WHERE {
-  ?entry wsis:edition ?this ; wsis:addressesOutcome ?node .
-  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
-  MINUS { ?other wsis:edition ?that ; wsis:addressesOutcome ?node }
-}"""
-
-# links of one kind added in B (present in B, absent in A) for outcomes in both
-LINKS_ADDED = PREFIXES + """
-SELECT DISTINCT ?this ?that ?link ?actionLine ?outcome ?value WHERE {
-  ?entryB wsis:edition ?that ; wsis:addressesOutcome ?node ; ?link ?target .
-  ?entryA wsis:edition ?this ; wsis:addressesOutcome ?node .
-  MINUS { ?entryA ?link ?target }
-  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
-  { ?target skos:notation ?value } UNION { ?target rdfs:label ?value }
-}"""
-
-TIMING_CHANGED = PREFIXES + """
-SELECT DISTINCT ?this ?that ?actionLine ?outcome ?before ?after WHERE {
-  ?entryA wsis:edition ?this ; wsis:addressesOutcome ?node ;
-          wsis:timing/wsis:printedTiming ?before .
-  ?entryB wsis:edition ?that ; wsis:addressesOutcome ?node ;
-          wsis:timing/wsis:printedTiming ?after .
-  FILTER (REPLACE(?before, " ", "") != REPLACE(?after, " ", ""))
-  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
-}"""
-
-ITEM_TEXTS = PREFIXES + """
-SELECT DISTINCT ?this ?link ?actionLine ?outcome ?value WHERE {
-  ?entry wsis:edition ?this ; wsis:addressesOutcome ?node ; ?link ?item .
-  ?item wsis:text ?value .
-  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
-}"""
-
-COUNTS = PREFIXES + """
-SELECT ?this ?link ?actionLine ?outcome (COUNT(DISTINCT ?item) AS ?n) WHERE {
-  ?entry wsis:edition ?this ; wsis:addressesOutcome ?node .
-  ?node wsis:outcomeKey ?outcome ; wsis:actionLine/skos:notation ?actionLine .
-  OPTIONAL { ?entry ?link ?item }
-} GROUP BY ?this ?link ?actionLine ?outcome"""
+# the queries behind the diff, in wsiskg/sparql/ (tested like queries/)
+OUTCOMES_ONLY_IN = "diff-outcomes-only-in"
+LINKS_ADDED = "diff-links-added"          # links of one kind in B, absent in A
+TIMING_CHANGED = "diff-timing-changed"
+ITEM_TEXTS = "diff-item-texts"
+COUNTS = "diff-item-counts"
 
 LINKS = {
     "SDG goals": str(iris.WSIS.linkedSDGGoal),
@@ -101,10 +63,11 @@ class EditionDiff:
 Counter_t = dict[str, int]
 
 
-def _rows(store: Any, query: str, bindings: dict[str, Any]) -> list[dict[str, str]]:
+def _rows(store: Any, name: str, bindings: dict[str, Any]) -> list[dict[str, str]]:
     from pyoxigraph import Variable
 
-    solutions = store.query(query, substitutions={Variable(k): v for k, v in bindings.items()},
+    solutions = store.query(internal_query(name).text,
+                            substitutions={Variable(k): v for k, v in bindings.items()},
                             use_default_graph_as_union=True)
     names = [v.value for v in solutions.variables]
     return [{n: row[n].value for n in names if row[n] is not None} for row in solutions]
@@ -114,12 +77,17 @@ def edition_diff(store: Any, edition_a: str, edition_b: str,
                  action_line: str | None = None) -> EditionDiff:
     from pyoxigraph import NamedNode
 
-    editions = {row["id"] for row in _rows(
-        store, PREFIXES + "SELECT ?id WHERE { ?e a wsis:RoadmapEdition ; wsis:editionId ?id }",
-        {})}
+    held: dict[str, set[str]] = {}
+    for row in _rows(store, "editions", {}):
+        held.setdefault(row["id"], set()).update([row["actionLine"]] if "actionLine" in row
+                                                 else [])
     for edition in (edition_a, edition_b):
-        if edition not in editions:
-            raise UsageError(f"no edition {edition!r} (known: {', '.join(sorted(editions))})")
+        if edition not in held:
+            raise UsageError(f"no edition {edition!r} (known: {', '.join(sorted(held))})")
+    lines = held[edition_a] | held[edition_b]
+    if action_line is not None and action_line not in lines:
+        raise UsageError(f"no action line {action_line!r} in {edition_a} or {edition_b} "
+                         f"(known: {', '.join(sorted(lines, key=lambda a: int(a[1:])))})")
     a, b = NamedNode(str(iris.edition(edition_a))), NamedNode(str(iris.edition(edition_b)))
     diff = EditionDiff(edition_a, edition_b)
     for this, that, kind in ((b, a, "added"), (a, b, "removed")):

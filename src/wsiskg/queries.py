@@ -13,6 +13,7 @@ with a usage error (exit code 2).
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -117,10 +118,17 @@ def _integer(value: str) -> tuple[str, str]:
     return ("integer", value)
 
 
+def _property(value: str) -> tuple[str, str]:
+    if not re.fullmatch(r"wsis:[A-Za-z][A-Za-z0-9]*", value):
+        raise ValueError("a property of the ontology such as wsis:hasActivity")
+    return _iri(str(iris.WSIS[value.removeprefix("wsis:")]))
+
+
 TYPES: dict[str, Callable[[str], tuple[str, str]]] = {
     "edition": _edition, "action-line": _action_line, "sdg-goal": _sdg_goal,
     "sdg-target": _sdg_target, "plan-objective": _objective, "year": _year,
     "outcome-key": _outcome_key, "keyword": _keyword, "integer": _integer,
+    "property": _property,
 }
 
 
@@ -142,9 +150,19 @@ def parse_header(text: str, path: Path) -> dict[str, Any]:
     return header
 
 
-def load_query(path: Path) -> CannedQuery:
-    text = path.read_text(encoding="utf-8")
+def load_query(path: Path, text: str | None = None, *, header_required: bool = True) \
+        -> CannedQuery:
+    """A query file with its header; ``header_required=False`` accepts a plain SPARQL
+    file (no ``#+`` lines: no summary, no parameters)."""
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                            path=path) from None
     header = parse_header(text, path)
+    if not header_required and not header:
+        header = {"summary": "", "description": "", "params": []}
     for key in ("summary", "description", "params"):
         if key not in header:
             raise DataError(f"query header lacks '{key}'", path=path)
@@ -169,6 +187,20 @@ def load_queries(folder: Path) -> dict[str, CannedQuery]:
     if not files:
         raise DataError("no canned queries (*.rq) found", path=folder)
     return {q.name: q for q in map(load_query, files)}
+
+
+def internal_query(name: str) -> CannedQuery:
+    """One of the queries the package itself runs (``wsiskg/sparql/NAME.rq``)."""
+    resource = importlib.resources.files("wsiskg").joinpath("sparql", f"{name}.rq")
+    return load_query(Path(f"sparql/{name}.rq"), resource.read_text(encoding="utf-8"))
+
+
+def internal_queries() -> dict[str, CannedQuery]:
+    """Every query the package itself runs, by name."""
+    folder = importlib.resources.files("wsiskg").joinpath("sparql")
+    names = sorted(item.name.removesuffix(".rq") for item in folder.iterdir()
+                   if item.name.endswith(".rq"))
+    return {name: internal_query(name) for name in names}
 
 
 def find_query(folder: Path, name: str) -> CannedQuery:
@@ -210,6 +242,61 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
             raise UsageError(f"parameter {pair!r} is not of the form name=value")
         given[name] = value
     return given
+
+
+# -- values the graph holds ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Held:
+    """The editions, action lines and span of years the graph holds: a parameter of
+    type edition, action-line or year outside them is refused (it could only give
+    an empty answer that looks like a real one)."""
+    editions: frozenset[str]
+    action_lines: frozenset[str]
+    years: tuple[int, int] | None
+
+    def check(self, query: CannedQuery, given: dict[str, str]) -> None:
+        if not self.editions:
+            return  # a graph with no editions at all (an empty default graph: warned)
+        for param in query.params:
+            value = given.get(param.name)
+            if value is None:
+                continue
+            if param.type == "edition" and value not in self.editions:
+                known = ", ".join(sorted(self.editions))
+            elif param.type == "action-line" and value not in self.action_lines:
+                known = ", ".join(sorted(self.action_lines, key=lambda a: int(a[1:])))
+            elif (param.type == "year" and self.years is not None
+                  and not self.years[0] <= int(value) <= self.years[1]):
+                known = f"{self.years[0]} to {self.years[1]}"
+            else:
+                continue
+            raise UsageError(f"-p {param.name}={value}: the graph holds no such "
+                             f"{param.type.replace('-', ' ')} (it holds {known})")
+
+
+def held(engine_name: str, handle: Any) -> Held:
+    """What the graph on this engine holds (two small internal queries)."""
+    editions: set[str] = set()
+    lines: set[str] = set()
+    for row in run(engine_name, handle, internal_query("editions").text, {}).rows:
+        editions.add(row["id"][1])
+        if "actionLine" in row:
+            lines.add(row["actionLine"][1])
+    span = run(engine_name, handle, internal_query("timing-span").text, {}).rows
+    years = None
+    if span and "first" in span[0] and "last" in span[0]:
+        years = (int(span[0]["first"][1]), int(span[0]["last"][1]))
+    return Held(frozenset(editions), frozenset(lines), years)
+
+
+def answer(engine_name: str, handle: Any, query: CannedQuery, given: dict[str, str]) -> Results:
+    """Bind the given parameters, refuse values the graph does not hold, and run."""
+    bound = bind(query, given)
+    if any(p.type in ("edition", "action-line", "year") and p.name in given
+           for p in query.params):
+        held(engine_name, handle).check(query, given)
+    return run(engine_name, handle, query.text, bound)
 
 
 # -- engines ----------------------------------------------------------------------
@@ -326,9 +413,13 @@ def open_engine(engine: str, trig: Path) -> Any:
 
 
 def run(engine_name: str, handle: Any, text: str, bound: dict[str, tuple[str, str]]) -> Results:
+    """Run on an engine: ``oxigraph`` (a store), ``rdflib`` (a dataset) or ``remote``
+    (the handle is the endpoint's URL)."""
     try:
         if engine_name == "oxigraph":
             return run_oxigraph(handle, text, bound)
+        if engine_name == "remote":
+            return run_remote(handle, text, bound)
         return run_rdflib(handle, text, bound)
     except SyntaxError as exc:
         raise UsageError(f"the query does not parse: {exc}") from None
@@ -423,20 +514,146 @@ def _sparql_term(kind: str, value: str) -> str:
     return f'"{escaped}"'
 
 
+# what a query's algebra is made of above the first pattern of its WHERE group: the
+# solution modifiers, then the group's filters, joins, optionals and minuses (the
+# first pattern is on the left); a second Project is a subquery, which is not entered
+_DOWN = {"Slice": "p", "Distinct": "p", "Reduced": "p", "OrderBy": "p", "Extend": "p",
+         "Filter": "p", "AggregateJoin": "p", "Group": "p", "Join": "p1", "LeftJoin": "p1",
+         "Minus": "p1", "Project": "p"}
+# the lexical tokens that may hold braces without opening a group: comments, IRIs,
+# long and short strings; then the brackets
+_SPARQL_TOKEN = re.compile(
+    r"(?P<skip>#[^\n]*"
+    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*')"
+    r"|(?P<open>[{(\[])|(?P<close>[})\]])",
+    re.S)
+
+
+def _rdflib_term(kind: str, value: str) -> Any:
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import XSD
+
+    if kind == "iri":
+        return URIRef(value)
+    if kind == "integer":
+        return Literal(value, datatype=XSD.integer)
+    return Literal(value)
+
+
+def _algebra(text: str) -> Any:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        return translateQuery(parseQuery(text))
+    except Exception as exc:  # pyparsing and rdflib raise several kinds
+        raise UsageError(f"the query does not parse: {exc}") from None
+
+
+def bound_algebra(text: str, bound: dict[str, tuple[str, str]]) -> Any:
+    """The query's algebra with the parameters bound: a one-row VALUES table
+    (``ToMultiSet``) joined with the first pattern of the WHERE group, below the
+    group's filters, so that every filter, optional and aggregate sees them."""
+    from rdflib import Variable
+    from rdflib.plugins.sparql.algebra import Join, ToMultiSet
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    query = _algebra(text)
+    parent, attr = query.algebra, "p"
+    node = parent[attr]
+    projected = False
+    while isinstance(node, CompValue) and node.name in _DOWN:
+        if node.name == "Project":
+            if projected:
+                break
+            projected = True
+        parent, attr = node, _DOWN[node.name]
+        node = parent[attr]
+    row = {Variable(name): _rdflib_term(*bound[name]) for name in sorted(bound)}
+    parent[attr] = Join(ToMultiSet(CompValue("values", res=[row])), node)
+    return query.algebra
+
+
+def _comparable(node: Any) -> Any:
+    """An algebra without rdflib's bookkeeping (variable sets, laziness), to compare."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        return (node.name, tuple((key, _comparable(value)) for key, value in node.items()
+                                 if key not in ("_vars", "lazy")))
+    if isinstance(node, list | tuple):
+        return tuple(_comparable(value) for value in node)
+    if isinstance(node, dict):
+        return tuple(sorted((str(key), _comparable(value)) for key, value in node.items()))
+    if isinstance(node, set):
+        return tuple(sorted(map(repr, node)))
+    return repr(node)
+
+
+def _where_group(text: str, form: str, has_template: bool) -> int | None:
+    """Where the WHERE group's body starts: after the first brace at the outer
+    level (after the CONSTRUCT template, if any), whether or not the WHERE keyword
+    is written; comments, IRIs and strings are skipped as tokens."""
+    depth, template = 0, form == "ConstructQuery" and has_template
+    for match in _SPARQL_TOKEN.finditer(text):
+        if match.group("open"):
+            if depth == 0 and match.group("open") == "{":
+                if not template:
+                    return match.end()
+                template = False
+            depth += 1
+        elif match.group("close"):
+            depth -= 1
+    return None
+
+
 def with_values(text: str, bound: dict[str, tuple[str, str]]) -> str:
-    """The query with its parameters bound by a VALUES block opening its WHERE
-    clause (the SPARQL 1.1 Protocol has no other way to bind them): the block is
-    built from the typed, validated terms, never from the user's text, and joins
-    before the query's filters see the variables."""
+    """The query with its parameters bound, for an endpoint (the SPARQL 1.1
+    Protocol has no other way to bind them). The binding is defined on the parsed
+    query: a VALUES table joined with the first pattern of its WHERE group
+    (:func:`bound_algebra`). The text sent is the query with that VALUES block
+    opening the group, built from the typed, validated terms; it is parsed again
+    and refused unless its algebra is exactly the bound algebra."""
     if not bound:
         return text
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        form = parseQuery(text)[1]
+    except Exception as exc:  # pyparsing raises several kinds
+        raise UsageError(f"the query does not parse: {exc}") from None
+    start = _where_group(text, form.name, form.get("template") is not None)
+    if start is None:
+        raise UsageError("the query has no WHERE group to bind its parameters in")
     names = sorted(bound)
     row = " ".join(_sparql_term(*bound[name]) for name in names)
     block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
-    match = re.search(r"\bWHERE\s*\{", text)
-    if match is None:
-        raise UsageError("the query has no WHERE clause to bind its parameters in")
-    return f"{text[:match.end()]}\n  {block}\n{text[match.end():]}"
+    result = f"{text[:start]}\n  {block}\n{text[start:]}"
+    if _comparable(_algebra(result).algebra) != _comparable(bound_algebra(text, bound)):
+        raise UsageError("cannot bind the parameters of this query for a remote endpoint "
+                         "(its WHERE group does not open where expected)")
+    return result
+
+
+def default_graph_warning(endpoint: str) -> str | None:
+    """A warning when the endpoint's default graph is empty: the canned queries
+    read the default graph and would answer with 0 rows, the violation checks
+    included, on a store without a union default graph."""
+    from .store import query_remote
+
+    if query_remote(endpoint, "ASK { ?s ?p ?o }").get("boolean"):
+        return None
+    if query_remote(endpoint, "ASK { GRAPH ?g { ?s ?p ?o } }").get("boolean"):
+        return (f"the default graph of {endpoint} is empty but its named graphs hold data: "
+                "the queries read the default graph and answer with 0 rows (the violation "
+                "checks included); make the store's default graph the union of the named "
+                "graphs (see the README's triple-store table)")
+    return (f"{endpoint} holds no data: every query answers with 0 rows; load it with "
+            "`wsiskg load --endpoint`")
 
 
 def run_remote(endpoint: str, text: str, bound: dict[str, tuple[str, str]]) -> Results:

@@ -36,7 +36,7 @@ from . import iris
 from .errors import DataError, UsageError, WsiskgError
 from .locks import holding, kg_lock_path, store_lock_path
 from .paths import Layout
-from .rdf import PREFIXES, exchange_folders, load_into
+from .rdf import exchange_folders, load_into
 
 FINGERPRINT = "wsiskg-fingerprint"
 EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
@@ -210,30 +210,11 @@ def open_embedded(layout: Layout, location: Path | None = None) -> EmbeddedStore
 
 def export(layout: Layout, fmt: str) -> bytes:
     """Ontology, reference data, editions and plan in one of the formats stores take.
-    Quad formats keep the named graphs; triple formats give their union."""
-    from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Store
+    Quad formats keep the named graphs; triple formats give their union. Byte-stable:
+    see :mod:`wsiskg.release`."""
+    from .release import export as byte_stable_export
 
-    if fmt not in EXPORT_FORMATS:
-        raise UsageError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    store = Store()
-    quads = fmt in ("trig", "nquads")
-    for name, path in graph_files(layout):
-        if quads:
-            load_into(store, path, graph=NamedNode(str(iris.named_graph(name))))
-        else:
-            load_into(store, path)
-    formats = {"turtle": RdfFormat.TURTLE, "trig": RdfFormat.TRIG,
-               "nquads": RdfFormat.N_QUADS, "ntriples": RdfFormat.N_TRIPLES,
-               "jsonld": RdfFormat.JSON_LD}
-    prefixes = {k: v for k, v in PREFIXES.items() if k != "rdf"}
-    kwargs: dict[str, Any] = {}
-    if not quads:
-        kwargs["from_graph"] = DefaultGraph()
-    if fmt in ("turtle", "trig"):
-        kwargs["prefixes"] = prefixes
-    data = store.dump(format=formats[fmt], **kwargs)
-    assert data is not None
-    return data
+    return byte_stable_export(layout, fmt)
 
 
 # -- remote endpoints --------------------------------------------------------------------

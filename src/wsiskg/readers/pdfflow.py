@@ -118,6 +118,10 @@ def _classify(row: _Row, text: str) -> int:
     """The column a content line belongs to, given where the row stands."""
     stripped = text.strip()
     state = row.state
+    if row.restart and stripped.startswith("(") and row.state == _R and row.open("results"):
+        # "(joint activity of BDT and BR)": the tail of the result or activity
+        # the page cut, not a new sentence of the outcome
+        return _R
     if row.restart:
         # A new page resumes the unfinished columns in order. The outcome
         # resumes where its text stopped mid-sentence, or after ";" / ":" with
@@ -176,6 +180,9 @@ def read_pdf_flow(source_id: str, lines: list[str], path: Path,
         nonlocal current
         if current is not None:
             rows.append(current.build(source_id))
+            for column, parts in current.cells.items():
+                for part_line, part_text in parts:
+                    read.place(part_line, column, part_text)
             current = None
 
     for index, raw in enumerate(lines):

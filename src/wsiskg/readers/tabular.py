@@ -52,6 +52,13 @@ class TableRead:
     owner: dict[int, str]                 # line -> "C2/A" for outcome lines
     corrections: list[Correction] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # line -> column -> the text of that line placed in the column (after the
+    # recorded corrections), so each cell can be traced back to its lines
+    placed: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def place(self, line_no: int, column: str, text: str) -> None:
+        cell = self.placed.setdefault(line_no, {})
+        cell[column] = f"{cell[column]} {text}" if column in cell else text
 
 
 @dataclass
@@ -78,6 +85,13 @@ class _Builder:
                     "rule:page-repeat", column, text.strip(), "",
                     "a merged cell printed again after a page break is read once", line_no))
                 continue
+            if column == "results" and parts and _repeats(parts[-1][1], text.strip()):
+                # the conversion printed the end of the line above a second time
+                self.corrections.append(Correction(
+                    "rule:repeated-tail", column, text.strip(), "",
+                    "the words of this line are printed once already at the end of (or "
+                    "inside) the line above; they are read once", line_no))
+                continue
             parts.append((line_no, text.strip()))
         self.page_break = False
 
@@ -87,6 +101,16 @@ class _Builder:
                       key=self.key, printed_label=self.printed_label, cells=cells,
                       first_line=self.first_line, last_line=max(self.lines),
                       lines=sorted(self.lines), corrections=self.corrections)
+
+
+def _repeats(above: str, text: str) -> bool:
+    """Whether a line's text only repeats the line above: its last two or more
+    words, or four or more of its words anywhere."""
+    words = text.split()
+    if len(words) < 2:
+        return False
+    flat = " ".join(above.split())
+    return flat.endswith(" " + " ".join(words)) or (len(words) >= 4 and f" {text} " in f" {flat} ")
 
 
 def _columns(header_cells: list[str], path: Path, line_no: int) -> list[str]:
@@ -138,6 +162,9 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
         nonlocal current
         if current is not None:
             rows.append(current.build(source_id))
+            for column, parts in current.fragments.items():
+                for part_line, part_text in parts:
+                    read.place(part_line, column, part_text)
             current = None
 
     def start_action_line(code: str) -> None:
@@ -290,20 +317,18 @@ def _orphans(pending: list[tuple[int, dict[str, str]]], path: Path) -> None:
 def _normalise(cells: list[str], columns: list[str], path: Path, line_no: int) -> dict[str, str]:
     """Map a line's cells to the table's columns.
 
-    A line with one cell more than the header is accepted where its first
-    cell is empty (a leading empty column) or is a bare label printed in its
-    own cell ("h." then the outcome text); fewer or more cells than that is
-    an error to be fixed by a curation entry.
+    A line with one cell more than the header is accepted only where its
+    first cell is a bare label printed in its own cell ("h." then the outcome
+    text). Any other line with fewer or more cells than the header is
+    refused, an empty extra cell included: a stray TAB shifts every cell after
+    it into the wrong column, so it is fixed by a curation entry, never
+    guessed at.
     """
     n = len(columns)
     if len(cells) == n + 1:
         first = cells[0].strip()
-        if not first:
-            cells = cells[1:]
-        elif find_label(first) is not None and find_label(first).rest == "":  # type: ignore[union-attr]
+        if find_label(first) is not None and find_label(first).rest == "":  # type: ignore[union-attr]
             cells = [f"{first} {cells[1].strip()}"] + cells[2:]
-        elif not cells[-1].strip():
-            cells = cells[:-1]
     if len(cells) != n:
         raise SourceError(f"table row has {len(cells)} cells, the header has {n}",
                           path=path, line=line_no,
