@@ -295,7 +295,7 @@ def load(root: Path | None, store_dir: Path | None, endpoint: str | None) -> Non
 @click.pass_obj
 def export(root: Path | None, fmt: str, output: Path | None) -> None:
     """Export ontology, reference data, editions and plan in a format stores take."""
-    from .store import export as run_export
+    from .release import export as run_export
 
     data = run_export(_layout(root), fmt)
     _emit(data.decode("utf-8"), output)

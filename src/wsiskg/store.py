@@ -1,5 +1,6 @@
-"""Triple stores: the embedded Oxigraph store on disk, export, and remote
-SPARQL 1.1 endpoints (Graph Store HTTP Protocol to load, Protocol to query).
+"""Triple stores: the embedded Oxigraph store on disk and remote SPARQL 1.1
+endpoints (Graph Store HTTP Protocol to load, Protocol to query); export is in
+:mod:`wsiskg.release`.
 
 The embedded store holds the ontology, the reference data, every edition and
 the action plan, each in its named graph (``…/graph/<name>``). It lives in
@@ -39,7 +40,6 @@ from .paths import Layout
 from .rdf import exchange_folders, load_into
 
 FINGERPRINT = "wsiskg-fingerprint"
-EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -204,17 +204,6 @@ def open_embedded(layout: Layout, location: Path | None = None) -> EmbeddedStore
                                                   "check free disk space") from None
             load_embedded(layout, target)
     raise AssertionError("unreachable")
-
-
-# -- export -------------------------------------------------------------------------
-
-def export(layout: Layout, fmt: str) -> bytes:
-    """Ontology, reference data, editions and plan in one of the formats stores take.
-    Quad formats keep the named graphs; triple formats give their union. Byte-stable:
-    see :mod:`wsiskg.release`."""
-    from .release import export as byte_stable_export
-
-    return byte_stable_export(layout, fmt)
 
 
 # -- remote endpoints --------------------------------------------------------------------
