@@ -71,7 +71,7 @@ def bench_real(runs: int, quick: bool) -> None:
     graph = Graph()
     for path in sorted(layout.kg.glob("*.ttl")):
         graph.parse(path)
-    from wsiskg.graph import PREFIXES
+    from wsiskg.rdf import PREFIXES
     from wsiskg.serialize import to_turtle
 
     ours = median(lambda: to_turtle(graph, PREFIXES), runs)
@@ -124,7 +124,8 @@ def bench_scale(factors: list[int], runs: int) -> None:
     from pyoxigraph import RdfFormat, Store
 
     from wsiskg.queries import bind, load_queries, run
-    from wsiskg.validate import load_shapes, load_store, validate_store
+    from wsiskg.rdf import load_store
+    from wsiskg.validate import load_shapes, validate_store
 
     layout = Layout(ROOT)
     queries = load_queries(layout.queries)

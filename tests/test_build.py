@@ -149,7 +149,7 @@ def test_serializer_round_trip() -> None:
     """Verify that the deterministic Turtle parses back to the same triples."""
     from rdflib.compare import isomorphic
 
-    from wsiskg.graph import PREFIXES
+    from wsiskg.rdf import PREFIXES
     from wsiskg.serialize import to_turtle
 
     original = Graph().parse(ROOT / "data" / "kg" / "2019-draft-zero.ttl")

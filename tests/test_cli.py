@@ -94,7 +94,7 @@ def test_stats_on_malformed_turtle(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix x: <http://x/> .\nx:a x:b \"unterminated .\n")
     code, _, err = run("stats", str(bad))
-    assert code == 3 and "bad.ttl" in err and "not valid Turtle" in err
+    assert code == 3 and "bad.ttl:2" in err and "cannot parse" in err
 
 
 def test_lines_shows_where_each_line_went() -> None:

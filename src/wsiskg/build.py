@@ -1,14 +1,19 @@
 """The build: sources and reference data to deterministic Turtle in data/kg.
 
-Everything is read, parsed, built and serialised in memory first; only when
-all of it succeeded are the files written, each to a temporary file that is
-then renamed over the old one. A failure leaves every existing output as it
-was.
+Everything is read, parsed, built and serialised in memory first, and what
+each source yielded is checked against the registry's ``yields``; only when
+all of it succeeded is the output written: into a private staging folder
+beside ``data/kg``, swapped with ``data/kg`` in one rename (all files of one
+build, never a mix of two), under the write lock of data/kg. A failure, or a
+kill at any moment, leaves the previous output whole; stale staging folders
+and temporaries are swept by the next build.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import tempfile
 import time
 from collections import Counter
@@ -22,16 +27,17 @@ from . import iris
 from .curation import Curation, load_curation
 from .entries import check_unique, parse_row
 from .errors import DataError, SourceError, WsiskgError
-from .graph import PREFIXES, GraphBuilder, new_graph
+from .graph import GraphBuilder, new_graph
 from .identity import apply_identity, load_identity
-from .iris import WSIS
+from .locks import holding, kg_lock_path
 from .paths import Layout
+from .rdf import PREFIXES, exchange_folders, parse_graph, write_text_atomically
 from .readers.actionplan import read_action_plan
 from .readers.pdfflow import read_pdf_flow
 from .readers.tabular import read_tab_table
 from .records import Correction, Entry, PlanRead
 from .serialize import graph_body, to_trig, to_turtle
-from .sources import Source, load_registry
+from .sources import Source, Yields, load_registry, record_source, registry_line
 
 READERS = {"tab-table": read_tab_table, "pdf-flow": read_pdf_flow}
 
@@ -67,6 +73,22 @@ class EditionReport:
             "corrections": len(self.corrections),
         }
 
+    def yields(self, action_lines: tuple[str, ...]) -> Yields:
+        """Per action line (each the edition covers, and any other met) what was read."""
+        found: Yields = {}
+        for line in (*action_lines, *sorted({e.action_line for e in self.entries})):
+            if line in found:
+                continue
+            e = [x for x in self.entries if x.action_line == line]
+            found[line] = {
+                "outcomes": len(e),
+                "results": sum(len(x.results) for x in e),
+                "activities": sum(len(x.activities) for x in e),
+                "sdg_links": sum(len(x.sdgs.goals) + len(x.sdgs.targets) for x in e),
+                "citations": sum(len(x.goals.citations) for x in e),
+            }
+        return found
+
 
 @dataclass
 class BuildResult:
@@ -77,6 +99,9 @@ class BuildResult:
     seconds: float = 0.0
     identity: list[str] = field(default_factory=list)
     plans: list[PlanReport] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)    # outputs whose bytes changed
+    yields: dict[str, Yields] = field(default_factory=dict)   # per source
+    graphs: dict[str, Graph] = field(default_factory=dict)    # per output file
 
 
 @dataclass
@@ -101,16 +126,6 @@ class PlanReport:
         }
 
 
-def _parse_turtle(path: Path) -> Graph:
-    graph = Graph()
-    try:
-        graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises several unrelated types
-        line = getattr(exc, "lineno", None)
-        raise DataError(f"not valid Turtle: {exc}", path=path, line=line) from None
-    return graph
-
-
 def reference_graph(layout: Layout) -> Graph:
     """The hand-curated reference data, merged."""
     files = sorted(layout.reference.glob("*.ttl"))
@@ -118,7 +133,7 @@ def reference_graph(layout: Layout) -> Graph:
         raise DataError("no reference data (*.ttl) found", path=layout.reference)
     graph = new_graph()
     for path in files:
-        part = _parse_turtle(path)
+        part = parse_graph(path)
         for triple in part:
             if any(isinstance(t, BNode) for t in triple):
                 raise DataError("reference data must not use blank nodes", path=path)
@@ -164,7 +179,7 @@ def edition_graph(source: Source, report: EditionReport) -> Graph:
     for entry in report.entries:
         builder.entry(entry, source.edition.strategic_plan)
     if report.edition_corrections:
-        builder._corrections(edition_node, report.edition_corrections)
+        builder.corrections(edition_node, report.edition_corrections)
     return builder.graph
 
 
@@ -187,11 +202,68 @@ def generated_header(what: str, sources: list[Source]) -> list[str]:
     return lines
 
 
-def build(layout: Layout, *, write: bool = True) -> BuildResult:
+def check_yields(source: Source, found: Yields, registry: Path) -> None:
+    """Refuse a source that yields more or less than the registry declares."""
+    if source.yields is None:
+        raise SourceError(f"the registry declares nothing that source {source.id!r} must "
+                          "yield", path=registry, line=registry_line(registry, source.id),
+                          hint=f"run `wsiskg sources accept {source.id}` to record it")
+    differences = yield_changes(source.yields, found)
+    if differences:
+        raise SourceError(
+            f"source {source.id!r} ({source.path.name}) does not yield what the registry "
+            f"declares: {'; '.join(differences)}",
+            path=registry, line=registry_line(registry, source.id, "yields"),
+            hint=f"if the source (or how it is read) changed deliberately, `wsiskg sources "
+                 f"accept {source.id}` records it; otherwise restore the source")
+
+
+def yield_changes(declared: Yields, found: Yields, word: str = "declared") -> list[str]:
+    """What differs, as 'C6 outcomes 0 (declared 24)', 'C7 not declared', …"""
+    out: list[str] = []
+    for part in [*declared, *(p for p in found if p not in declared)]:
+        if part not in found:
+            out.append(f"{part} missing ({word} {_counts(declared[part])})")
+        elif part not in declared:
+            out.append(f"{part} new ({_counts(found[part])})")
+        else:
+            kinds = [*declared[part], *(k for k in found[part] if k not in declared[part])]
+            for kind in kinds:
+                want, got = declared[part].get(kind), found[part].get(kind)
+                if want != got:
+                    out.append(f"{part} {kind.replace('_', ' ')} {got} ({word} {want})")
+    return out
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+
+
+def _check_coverage(source: Source, found: Yields, registry: Path) -> None:
+    """Every action line the edition covers (as the registry says) has entries."""
+    assert source.edition is not None
+    empty = [line for line in source.edition.action_lines if not found[line]["outcomes"]]
+    if empty:
+        raise SourceError(f"source {source.id!r} ({source.path.name}) yields no outcome of "
+                          f"action line(s) {', '.join(empty)}, which its edition covers",
+                          path=registry, line=registry_line(registry, source.id,
+                                                            "action_lines"),
+                          hint="the source may be truncated or damaged; restore it")
+
+
+def build(layout: Layout, *, write: bool = True,
+          accepting: frozenset[str] = frozenset()) -> BuildResult:
+    """Build every output in memory, check each source's yields, then write them all.
+
+    ``accepting`` names the sources whose digest and yields are not checked (what
+    ``wsiskg sources accept`` is about to record)."""
     started = time.perf_counter()
     sources = load_registry(layout.registry)
-    for source in sources:
-        source.verify()
+    for index, source in enumerate(sources):
+        if source.id in accepting and source.path.is_file():
+            sources[index] = dataclasses.replace(source, sha256=source.digest())
+        else:
+            source.verify()
     curation = load_curation(layout.curation, {s.id for s in sources})
     reference = reference_graph(layout)
     described: set[URIRef] = {s for s in reference.subjects() if isinstance(s, URIRef)}
@@ -218,6 +290,13 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
             editions.append(source)
     editions = revision_order(editions, layout.registry)
     reports = [read_edition(source, curation) for source in editions]
+    found: dict[str, Yields] = {}
+    for source, report in zip(editions, reports, strict=True):
+        assert source.edition is not None
+        found[source.id] = report.yields(source.edition.action_lines)
+        _check_coverage(source, found[source.id], layout.registry)
+        if source.id not in accepting:
+            check_yields(source, found[source.id], layout.registry)
     identity_lines = apply_identity([(r.edition, r.entries) for r in reports],
                                     load_identity(layout.curation))
     for source, report in zip(editions, reports, strict=True):
@@ -263,15 +342,22 @@ def build(layout: Layout, *, write: bool = True) -> BuildResult:
                                               [source]), body=bodies[name])
         plan_reports.append(PlanReport(source.id, read, len(graph),
                                        time.perf_counter() - tick))
+        found[source.id] = {source.plan: plan_reports[-1].counts()}
+        if source.id not in accepting:
+            check_yields(source, found[source.id], layout.registry)
     outputs["wsis.trig"] = to_trig(
         graphs, PREFIXES, bodies=bodies, comment=generated_header(
             "WSIS Roadmaps KG: reference data and every edition, one named graph each",
             [s for s in sources if (s.edition is not None and s.layout in READERS) or s.plan]))
     written: list[Path] = []
+    changed = changed_outputs(layout.kg, outputs)
     if write:
-        written = write_atomically(layout.kg, outputs)
+        with holding(kg_lock_path(layout), "data/kg", write=True):
+            written = swap_folder(layout.kg, outputs)
+    by_file = {f"{name.rsplit('/', 1)[-1]}.ttl": graph for name, graph in graphs.items()}
     return BuildResult(written, len(reference), reports, skipped,
-                       time.perf_counter() - started, identity_lines, plan_reports)
+                       time.perf_counter() - started, identity_lines, plan_reports,
+                       changed, found, by_file)
 
 
 def revision_order(editions: list[Source], registry: Path) -> list[Source]:
@@ -291,37 +377,147 @@ def revision_order(editions: list[Source], registry: Path) -> list[Source]:
     return ordered
 
 
-def write_atomically(folder: Path, outputs: dict[str, str]) -> list[Path]:
-    """Write every file or none: temporaries first, then renames."""
+def changed_outputs(folder: Path, outputs: dict[str, str]) -> list[str]:
+    """The outputs whose text differs from the file there now (or that are new)."""
+    changed = []
+    for name, text in sorted(outputs.items()):
+        try:
+            same = (folder / name).read_bytes() == text.encode("utf-8")
+        except OSError:
+            same = False
+        if not same:
+            changed.append(name)
+    return changed
+
+
+STAGING = ".kg-staging-"
+def sweep(folder: Path) -> list[Path]:
+    """Remove what interrupted builds left: staging folders beside ``folder`` and
+    temporaries inside it; restore the old folder if a swap was cut in half."""
+    removed: list[Path] = []
+    parent = folder.parent
+    if not parent.is_dir():
+        return removed
+    leftovers = sorted(p for p in parent.iterdir() if p.name.startswith(STAGING))
+    if not folder.exists():
+        old = [p for p in leftovers if p.name.endswith(".old")]
+        if old:
+            old[-1].rename(folder)
+            leftovers.remove(old[-1])
+    for path in leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    if folder.is_dir():
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+            removed.append(tmp)
+    return removed
+
+
+def swap_folder(folder: Path, outputs: dict[str, str]) -> list[Path]:
+    """Replace the generated files of ``folder`` all at once: a staging folder beside
+    it gets the new files (and copies of the folder's other files), then the two
+    folders are swapped in one rename and the old one removed."""
+    if folder.exists() and not folder.is_dir():
+        raise WsiskgError("cannot create the output folder: a file stands in its place",
+                          path=folder, hint="move the file away")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        sweep(folder)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING, dir=folder.parent))
     except OSError as exc:
-        raise WsiskgError(f"cannot create the output folder: {exc.strerror}", path=folder) from None
-    temporaries: list[tuple[Path, Path]] = []
+        raise WsiskgError(f"cannot create the output folder: {exc.strerror}",
+                          path=folder) from None
     try:
+        os.chmod(staging, 0o755)
+        if folder.is_dir():
+            for path in sorted(folder.iterdir()):
+                if path.is_file() and path.name not in outputs and not path.name.startswith("."):
+                    shutil.copy2(path, staging / path.name)
         for name, text in sorted(outputs.items()):
-            handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-            with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            with open(staging / name, "w", encoding="utf-8", newline="\n") as stream:
                 stream.write(text)
-            temporaries.append((Path(tmp_name), folder / name))
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(staging / name, 0o644)
+        if not folder.exists():
+            staging.rename(folder)
+        elif exchange_folders(staging, folder):
+            shutil.rmtree(staging)
+        else:
+            old = staging.with_name(staging.name + ".old")
+            folder.rename(old)
+            staging.rename(folder)
+            shutil.rmtree(old)
     except OSError as exc:
-        for tmp_path, _ in temporaries:
-            tmp_path.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
         raise WsiskgError(f"cannot write the output folder: {exc.strerror}", path=folder,
                           hint="check that the folder is writable") from None
-    for tmp, final in temporaries:
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, final)
-    return [final for _, final in temporaries]
+    return [folder / name for name in sorted(outputs)]
 
 
-def count_entities(graph: Graph) -> Counter[str]:
-    """Instances per class of the ontology (local names)."""
-    counts: Counter[str] = Counter()
-    for cls in graph.objects(None, RDF.type):
-        if isinstance(cls, URIRef) and str(cls).startswith(str(WSIS)):
-            counts[str(cls)[len(str(WSIS)):]] = 0
-    for _, cls in graph.subject_objects(RDF.type):
-        if isinstance(cls, URIRef) and str(cls).startswith(str(WSIS)):
-            counts[str(cls)[len(str(WSIS)):]] += 1
-    return counts
+@dataclass
+class Acceptance:
+    """What ``wsiskg sources accept`` recorded and what the source change did."""
+
+    source: str
+    old_digest: str
+    new_digest: str
+    old_yields: Yields | None
+    new_yields: Yields
+    output: str
+    added: int
+    removed: int
+    compared: bool
+
+    def lines(self) -> list[str]:
+        out = [f"{self.source}: sha256 {self.old_digest[:12]}… -> {self.new_digest[:12]}…"
+               if self.old_digest != self.new_digest else
+               f"{self.source}: sha256 unchanged ({self.new_digest[:12]}…)"]
+        if self.old_yields is None:
+            out.append(f"{self.source}: yields recorded for the first time: " + "; ".join(
+                f"{part} {_counts(c)}" for part, c in self.new_yields.items()))
+        else:
+            changes = yield_changes(self.old_yields, self.new_yields, "was")
+            out.extend(f"{self.source}: {c}" for c in changes)
+            if not changes:
+                out.append(f"{self.source}: counts unchanged")
+        if self.compared:
+            out.append(f"{self.source}: against data/kg/{self.output}: +{self.added} "
+                       f"-{self.removed} triples")
+        return out
+
+
+def accept_sources(layout: Layout, source_ids: list[str]) -> list[Acceptance]:
+    """Record the sources' current digests and yields in the registry, after building
+    everything with them in memory (a source that cannot be read is refused, and so
+    is any other source that no longer yields what the registry declares)."""
+    sources = {s.id: s for s in load_registry(layout.registry)}
+    unknown = [i for i in source_ids if i not in sources]
+    if unknown or not source_ids:
+        raise SourceError(f"unknown source(s) {', '.join(map(repr, unknown)) or '(none)'} "
+                          f"(known: {', '.join(sorted(sources))})", path=layout.registry)
+    result = build(layout, write=False, accepting=frozenset(source_ids))
+    accepted = []
+    for source_id in source_ids:
+        source = sources[source_id]
+        name = f"{source.edition.id}.ttl" if source.edition is not None else f"{source.id}.ttl"
+        added = removed = 0
+        compared = False
+        old_file = layout.kg / name
+        if old_file.is_file() and name in result.graphs:
+            try:
+                before = set(parse_graph(old_file))
+            except WsiskgError:
+                before = None
+            if before is not None:
+                after = set(result.graphs[name])
+                added, removed, compared = len(after - before), len(before - after), True
+        accepted.append(Acceptance(source_id, source.sha256, source.digest(), source.yields,
+                                   result.yields[source_id], name, added, removed, compared))
+    with holding(kg_lock_path(layout), "data/kg", write=True):
+        for item in accepted:
+            text = record_source(layout.registry, item.source, item.new_digest,
+                                 item.new_yields)
+            write_text_atomically(layout.registry, text)
+    return accepted

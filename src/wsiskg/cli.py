@@ -7,21 +7,25 @@ run (missing, unreadable, changed or malformed input).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .errors import UsageError, WsiskgError
+from .errors import EXIT_CANNOT_RUN, UsageError, WsiskgError
 
 EPILOG = """\b
 Exit codes:
   0  success
   1  the data does not conform (violations)
   2  usage error (bad option or parameter)
-  3  cannot run: missing, unreadable, changed or malformed input
+  3  cannot run: missing, unreadable, changed or malformed input, or an
+     unexpected error (one line; the traceback with --debug)
 """
 
 # the option of every command that reads the embedded store
@@ -46,9 +50,38 @@ def _checkout(root: Path | None, command: str):  # type: ignore[no-untyped-def]
     return layout
 
 
-def _fail(error: WsiskgError) -> None:
-    click.echo(f"error: {error.render()}", err=True)
-    sys.exit(error.exit_code)
+class Guarded(click.Group):
+    """The one error boundary of every command: a WsiskgError ends with its message
+    and exit code; anything unexpected (a bug, MemoryError) with one line and exit 3,
+    the traceback only with --debug. Exit 1 stays reserved for violations."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except WsiskgError as error:
+            click.echo(f"error: {error.render()}", err=True)
+            ctx.exit(error.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit,
+                click.exceptions.Abort, KeyboardInterrupt, SystemExit):
+            raise
+        except BrokenPipeError:
+            # the reader of standard output went away (`| head`): nothing is wrong here
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(0)
+        except MemoryError:
+            if ctx.params.get("debug"):
+                traceback.print_exc(file=sys.stderr)
+            click.echo("error: out of memory (an input may be far larger than expected; "
+                       "rerun with --debug for the traceback)", err=True)
+            ctx.exit(EXIT_CANNOT_RUN)
+        except Exception as error:  # the boundary reports every unexpected failure
+            if ctx.params.get("debug"):
+                traceback.print_exc(file=sys.stderr)
+            text = " ".join(str(error).split())[:300]
+            click.echo(f"error: internal error: {type(error).__name__}: {text} (a bug of "
+                       "wsiskg; rerun with --debug for the traceback)", err=True)
+            ctx.exit(EXIT_CANNOT_RUN)
 
 
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
@@ -65,15 +98,18 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     ctx.exit(0)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
+@click.group(cls=Guarded, context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EPILOG)
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_print_version, help="Print the package and data versions and exit.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="A maintainer's checkout (default: $WSISKG_ROOT, else the folder "
                    "holding data/sources/registry.yaml at or above the current one, else "
                    "the installed package's data).")
+@click.option("--debug", is_flag=True,
+              help="Show the traceback of an unexpected error (exit code 3 either way).")
 @click.pass_context
-def main(ctx: click.Context, root: Path | None) -> None:
+def main(ctx: click.Context, root: Path | None, debug: bool) -> None:
     """wsiskg: the WSIS Roadmaps Knowledge Graph.
 
     Builds ITU's WSIS Action Line Roadmaps and the Buenos Aires Action Plan
@@ -99,18 +135,16 @@ def build(root: Path | None, quiet: bool, corrections: bool, with_store: bool) -
     from .build import build as run_build
     from .report import render_build
 
-    try:
-        layout = _checkout(root, "build")
-        result = run_build(layout)
-        loaded = None
-        if with_store:
-            from .store import load_embedded
+    layout = _checkout(root, "build")
+    result = run_build(layout)
+    loaded = None
+    if with_store:
+        from .store import load_embedded
 
-            loaded = load_embedded(layout)
-    except WsiskgError as error:
-        _fail(error)
-        return
+        loaded = load_embedded(layout)
     click.echo(render_build(result, quiet=quiet, corrections=corrections))
+    click.echo(f"changed: {', '.join(result.changed)}" if result.changed else
+               "changed: nothing (every output as before)")
     if loaded is not None:
         total = sum(n for _, n in loaded.graphs)
         click.echo(f"store: {total} quads in {len(loaded.graphs)} named graphs at "
@@ -125,12 +159,8 @@ def stats(root: Path | None, paths: tuple[Path, ...]) -> None:
     from .report import render_stats
     from .stats import graph_stats
 
-    try:
-        files = list(paths) or None
-        result = graph_stats(_layout(root), files)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    files = list(paths) or None
+    result = graph_stats(_layout(root), files)
     click.echo(render_stats(result))
 
 
@@ -163,12 +193,8 @@ def validate(root: Path | None, paths: tuple[Path, ...], inference: str, fmt: st
     from .report import render_validation
     from .validate import validate as run_validate
 
-    try:
-        report = run_validate(_layout(root), list(paths) or None, inference=inference,
-                              shapes=list(shape_files) or None)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    report = run_validate(_layout(root), list(paths) or None, inference=inference,
+                          shapes=list(shape_files) or None)
     text = render_validation(report, fmt)
     if quiet and fmt == "human":
         kept = [line for line in text.splitlines() if not line.strip().startswith(
@@ -193,18 +219,13 @@ def reason(root: Path | None, paths: tuple[Path, ...], engine: str,
 
     The input files are never changed; what is written holds only inferred triples.
     """
-    from .graph import PREFIXES
+    from .rdf import PREFIXES, data_files
     from .reason import reason as run_reason
     from .serialize import to_turtle
-    from .validate import data_files
 
-    try:
-        layout = _layout(root)
-        result = run_reason(data_files(layout, list(paths) or None),
-                            layout.ontology / "wsis.ttl", engine=engine)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    layout = _layout(root)
+    result = run_reason(data_files(layout, list(paths) or None),
+                        layout.ontology / "wsis.ttl", engine=engine)
     text = to_turtle(result.inferred, PREFIXES, [
         f"Entailments of the WSIS Roadmaps KG ({engine} engine); generated by `wsiskg reason`.",
         "Load beside the data; not part of it."])
@@ -223,15 +244,11 @@ def check(root: Path | None, paths: tuple[Path, ...]) -> None:
     3 when the check cannot run (no Java, unreadable input).
     """
     from .consistency import check_consistency
-    from .validate import data_files
+    from .rdf import data_files
 
-    try:
-        layout = _layout(root)
-        files = [layout.ontology / "wsis.ttl"] + data_files(layout, list(paths) or None)
-        result = check_consistency(files)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    layout = _layout(root)
+    files = [layout.ontology / "wsis.ttl"] + data_files(layout, list(paths) or None)
+    result = check_consistency(files)
     verdict = "consistent" if result.consistent and not result.unsatisfiable else \
         "INCONSISTENT" if not result.consistent else "unsatisfiable classes"
     click.echo(f"{verdict}: {result.triples} triples checked by {result.reasoner} in "
@@ -264,15 +281,11 @@ def load(root: Path | None, store_dir: Path | None, endpoint: str | None) -> Non
     """Load ontology, reference data, editions and plan, each into its named graph."""
     from .store import load_embedded, load_remote
 
-    try:
-        layout = _layout(root)
-        if endpoint:
-            result = load_remote(layout, endpoint, _progress("loading"))
-        else:
-            result = load_embedded(layout, store_dir, _progress("loading"))
-    except WsiskgError as error:
-        _fail(error)
-        return
+    layout = _layout(root)
+    if endpoint:
+        result = load_remote(layout, endpoint, _progress("loading"))
+    else:
+        result = load_embedded(layout, store_dir, _progress("loading"))
     for graph, triples in result.graphs:
         count = f": {triples} triples" if triples else ""
         click.echo(f"graph {graph}{count}")
@@ -291,13 +304,9 @@ def load(root: Path | None, store_dir: Path | None, endpoint: str | None) -> Non
 @click.pass_obj
 def export(root: Path | None, fmt: str, output: Path | None) -> None:
     """Export ontology, reference data, editions and plan in a format stores take."""
-    from .store import export as run_export
+    from .release import export as run_export
 
-    try:
-        data = run_export(_layout(root), fmt)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    data = run_export(_layout(root), fmt)
     _emit(data.decode("utf-8"), output)
 
 
@@ -317,12 +326,8 @@ def release(root: Path | None, output: Path, base_url: str | None,
     description with sizes and SHA-256 checksums, and SHA256SUMS. Byte-stable."""
     from .release import make_release
 
-    try:
-        result = make_release(_layout(root), output, base_url=base_url,
-                              endpoint=sparql_endpoint)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    result = make_release(_layout(root), output, base_url=base_url,
+                          endpoint=sparql_endpoint)
     for name, size, _digest in result.files:
         click.echo(f"{size:>10}  {name}")
     click.echo(f"wrote {len(result.files)} files to {result.folder}/ ({result.triples} "
@@ -366,21 +371,17 @@ def serve(root: Path | None, host: str, port: int, timeout: float, max_rows: int
     from .serve import ServerOptions, app_config, bind_socket
     from .serve import serve as run_server
 
-    try:
-        sock = bind_socket(host, port)
-        bound_host, bound_port = sock.getsockname()[:2]
+    sock = bind_socket(host, port)
+    bound_host, bound_port = sock.getsockname()[:2]
 
-        def ready() -> None:
-            click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql, "
-                       "read-only); Ctrl-C stops", err=True)
+    def ready() -> None:
+        click.echo(f"serving http://{bound_host}:{bound_port}/ (SPARQL endpoint /sparql, "
+                   "read-only); Ctrl-C stops", err=True)
 
-        config = app_config(_layout(root), store_dir, timeout=timeout, max_rows=max_rows,
-                            workers=workers, queue=queue, host=host, server_names=server_names,
-                            allowed_services=allowed_services, on_ready=ready,
-                            body_timeout=connection_timeout)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    config = app_config(_layout(root), store_dir, timeout=timeout, max_rows=max_rows,
+                        workers=workers, queue=queue, host=host, server_names=server_names,
+                        allowed_services=allowed_services, on_ready=ready,
+                        body_timeout=connection_timeout)
     run_server(config, ServerOptions(host, bound_port, max_connections, connection_timeout), sock)
 
 
@@ -400,14 +401,10 @@ def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | N
     from .diff import edition_diff, render_diff
     from .store import open_embedded
 
-    try:
-        if action_line is not None and not re.fullmatch(r"C([1-9]|1[01])", action_line):
-            raise UsageError(f"--action-line {action_line!r}: expected C1 to C11")
-        result = edition_diff(open_embedded(_layout(root), store_dir), edition_a, edition_b,
-                              action_line)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    if action_line is not None and not re.fullmatch(r"C([1-9]|1[01])", action_line):
+        raise UsageError(f"--action-line {action_line!r}: expected C1 to C11")
+    result = edition_diff(open_embedded(_layout(root), store_dir), edition_a, edition_b,
+                          action_line)
     _emit(render_diff(result, fmt), output)
 
 
@@ -436,23 +433,19 @@ def plot(root: Path | None, kind: str, edition: str, action_line: str, lang: str
     from .queries import load_queries
     from .store import open_embedded
 
-    try:
-        plots.check_language(lang)
-        if output.suffix.lower() not in plots.FORMATS:
-            raise UsageError(f"{output.name}: the picture must be .png, .svg or .pdf")
-        layout = _layout(root)
-        store = open_embedded(layout, store_dir)
-        queries = load_queries(layout.queries)
-        if kind == "matrix":
-            figure = plots.draw_matrix(plots.matrix_data(store, queries, edition, lang))
-        elif kind == "targets":
-            figure = plots.draw_targets(plots.target_data(store, queries, edition, lang))
-        else:
-            figure = plots.draw_trend(plots.trend_data(store, queries, action_line, lang))
-        plots.save(figure, output)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    plots.check_language(lang)
+    if output.suffix.lower() not in plots.FORMATS:
+        raise UsageError(f"{output.name}: the picture must be .png, .svg or .pdf")
+    layout = _layout(root)
+    store = open_embedded(layout, store_dir)
+    queries = load_queries(layout.queries)
+    if kind == "matrix":
+        figure = plots.draw_matrix(plots.matrix_data(store, queries, edition, lang))
+    elif kind == "targets":
+        figure = plots.draw_targets(plots.target_data(store, queries, edition, lang))
+    else:
+        figure = plots.draw_trend(plots.trend_data(store, queries, action_line, lang))
+    plots.save(figure, output)
     click.echo(f"wrote {output}")
 
 
@@ -470,13 +463,9 @@ def report(root: Path | None, output: Path, lang: str, store_dir: Path | None) -
     from .site import build_site
     from .store import open_embedded
 
-    try:
-        check_language(lang)
-        layout = _layout(root)
-        site = build_site(layout, open_embedded(layout, store_dir), output, lang=lang)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    check_language(lang)
+    layout = _layout(root)
+    site = build_site(layout, open_embedded(layout, store_dir), output, lang=lang)
     click.echo(f"wrote {len(site.pages)} pages to {site.folder}/ (open index.html)")
 
 
@@ -486,11 +475,7 @@ def list_queries(root: Path | None) -> None:
     """List the canned queries with their summaries and parameters."""
     from .queries import load_queries
 
-    try:
-        queries = load_queries(_layout(root).queries)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    queries = load_queries(_layout(root).queries)
     for query in queries.values():
         click.echo(f"{query.name}: {query.summary}")
         for param in query.params:
@@ -527,32 +512,28 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
     from .queries import answer, find_query, load_query, open_engine, parse_params, render
     from .store import open_embedded
 
-    try:
-        layout = _layout(root)
-        if query_file is not None:
-            if not query_file.is_file():
-                raise UsageError(f"no such query file: {query_file}")
-            canned = load_query(query_file, header_required=False)
-        elif name:
-            canned = find_query(layout.queries, name)
-        else:
-            raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
-        given = parse_params(params)
-        if endpoint:
-            from .queries import default_graph_warning
+    layout = _layout(root)
+    if query_file is not None:
+        if not query_file.is_file():
+            raise UsageError(f"no such query file: {query_file}")
+        canned = load_query(query_file, header_required=False)
+    elif name:
+        canned = find_query(layout.queries, name)
+    else:
+        raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
+    given = parse_params(params)
+    if endpoint:
+        from .queries import default_graph_warning
 
-            warning = default_graph_warning(endpoint)
-            if warning:
-                click.echo(f"warning: {warning}", err=True)
-            results = answer("remote", endpoint, canned, given)
-        elif engine == "oxigraph":
-            results = answer(engine, open_embedded(layout, store_dir), canned, given)
-        else:
-            results = answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned,
-                             given)
-    except WsiskgError as error:
-        _fail(error)
-        return
+        warning = default_graph_warning(endpoint)
+        if warning:
+            click.echo(f"warning: {warning}", err=True)
+        results = answer("remote", endpoint, canned, given)
+    elif engine == "oxigraph":
+        results = answer(engine, open_embedded(layout, store_dir), canned, given)
+    else:
+        results = answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned,
+                         given)
     _emit(render(results, fmt), output)
 
 
@@ -561,13 +542,9 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=not text.endswith("\n"))
         return
-    from .build import write_atomically
+    from .rdf import write_text_atomically
 
-    try:
-        write_atomically(output.parent if str(output.parent) else Path("."),
-                         {output.name: text if text.endswith("\n") else text + "\n"})
-    except WsiskgError as error:
-        _fail(error)
+    write_text_atomically(output, text if text.endswith("\n") else text + "\n")
 
 
 @main.command(epilog=EPILOG)
@@ -583,15 +560,38 @@ def lines(root: Path | None, source: str, roles: tuple[str, ...]) -> None:
     """
     from .build import line_roles
 
-    try:
-        rows = line_roles(_checkout(root, "lines"), source)
-    except WsiskgError as error:
-        _fail(error)
-        return
+    rows = line_roles(_checkout(root, "lines"), source)
     for number, role, outcome, text in rows:
         if roles and role not in roles:
             continue
         click.echo(f"{number:>5} {role:<12} {outcome:<14} {text[:100]}")
+
+
+@main.group(epilog=EPILOG)
+def sources() -> None:
+    """The source registry (data/sources/registry.yaml)."""
+
+
+@sources.command(epilog=EPILOG)
+@click.argument("source_ids", metavar="ID...", nargs=-1)
+@click.option("--all", "every", is_flag=True, help="Every source of the registry (after a "
+              "change of how sources are read).")
+@click.pass_obj
+def accept(root: Path | None, source_ids: tuple[str, ...], every: bool) -> None:
+    """Accept the current files of the sources ID...: build with them in memory, record
+    their SHA-256 and what they yield in the registry, and print what the change did."""
+    from .build import accept_sources
+    from .sources import load_registry
+
+    layout = _checkout(root, "sources accept")
+    if every:
+        source_ids = tuple(s.id for s in load_registry(layout.registry))
+    if not source_ids:
+        raise UsageError("name the sources to accept, or give --all")
+    for accepted in accept_sources(layout, list(source_ids)):
+        for line in accepted.lines():
+            click.echo(line)
+    click.echo("recorded in data/sources/registry.yaml; run `wsiskg build` to write the graph")
 
 
 if __name__ == "__main__":  # pragma: no cover

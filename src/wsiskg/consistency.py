@@ -49,6 +49,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL
 
 from .errors import DataError, WsiskgError
+from .rdf import load_store, to_rdflib
 
 JAVA_MISSING = ("the consistency check needs Java (HermiT runs on the JVM); install a Java "
                 "runtime (e.g. Debian package default-jre-headless) or run it where Java is "
@@ -128,15 +129,7 @@ def _find_java(java: str | None) -> str:
 def _merge(files: list[Path]) -> Graph:
     if not files:
         raise DataError("no files given to the consistency check")
-    graph = Graph()
-    for path in files:
-        if not path.is_file():
-            raise DataError("file not found", path=path)
-        try:
-            graph.parse(path, format="turtle")
-        except Exception as exc:  # rdflib raises several unrelated types
-            line = getattr(exc, "lineno", None)
-            raise DataError(f"not valid Turtle: {exc}", path=path, line=line) from None
+    graph = to_rdflib(load_store(files))
     graph.remove((None, OWL.imports, None))
     return graph
 

@@ -12,23 +12,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD, Namespace
 
 from . import iris
+from .errors import SourceError
 from .iris import WSIS
+from .rdf import PREFIXES
 from .records import Citation, Correction, Entry, Item, PlanRead, PlanRef, Timing
 from .sources import EditionInfo, Source
 
 TIME = Namespace("http://www.w3.org/2006/time#")
 
-PREFIXES = {
-    "wsis": str(WSIS),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "time": str(TIME),
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
 
 SECTION_DOCUMENTS = {
     "geneva-tunis": ("geneva-plan-of-action", "tunis-agenda"),
@@ -209,7 +200,7 @@ class GraphBuilder:
         self.text(node, WSIS.covidResponse, entry.covid)
         self.text(node, WSIS.resourceImpact, entry.resource_impact)
         self.text(node, WSIS.otherPartners, entry.partners)
-        self._corrections(node, entry.corrections)
+        self.corrections(node, entry.corrections)
         return node
 
     def _timing(self, entry_node: URIRef, timing: Timing) -> None:
@@ -255,7 +246,7 @@ class GraphBuilder:
             for code in item.project_codes:
                 self.add(node, WSIS.projectCode, Literal(code))
 
-    def _corrections(self, entry_node: URIRef, corrections: Iterable[Correction]) -> None:
+    def corrections(self, entry_node: URIRef, corrections: Iterable[Correction]) -> None:
         for index, fix in enumerate(corrections, 1):
             node = iris.entry_part(entry_node, "correction", index)
             self.add(entry_node, WSIS.hasCorrection, node)
@@ -317,6 +308,13 @@ class GraphBuilder:
             add(node, WSIS.sourceLineStart, Literal(output.first_line))
             add(node, WSIS.sourceLineEnd, Literal(output.last_line))
             if output.outcome:
+                if output.outcome not in outcome_nodes:
+                    known = ", ".join(sorted(outcome_nodes)) or "none"
+                    raise SourceError(
+                        f"Output {output.number} contributes to Outcome {output.outcome}, "
+                        f"which the plan does not define (outcomes read: {known})",
+                        path=source.path, line=output.first_line,
+                        hint="check the output's row and the outcome table above it")
                 add(node, WSIS.contributesTo, outcome_nodes[output.outcome])
             for name in output.programmes:
                 programme = iris.plan_programme(plan, name)
@@ -352,4 +350,4 @@ class GraphBuilder:
                 add(node, WSIS.proposedText, Literal("\n".join(t for _, t in proposal.text)))
                 add(node, WSIS.proposedTextLineStart, Literal(proposal.text[0][0]))
                 add(node, WSIS.proposedTextLineEnd, Literal(proposal.text[-1][0]))
-        self._corrections(plan_node, read.corrections)
+        self.corrections(plan_node, read.corrections)

@@ -29,13 +29,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import DefaultGraph, Quad, Store
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from . import iris
 from .errors import UsageError
+from .rdf import load_store, parse_graph, to_rdflib, to_rdflib_term
 
 ENGINES = ("fast", "owlrl")
 MODES = ("rdfs", "owlrl")
@@ -129,8 +130,6 @@ class Reasoning:
 
 def fast_entailments(store: Store, ontology: Graph) -> tuple[Graph, int]:
     """Run the rules on a store (data only) until nothing new; return what is new."""
-    from .validate import _term
-
     queries = rules(schema_of(ontology))
     inferred = Graph()
     rounds = 0
@@ -141,14 +140,13 @@ def fast_entailments(store: Store, ontology: Graph) -> tuple[Graph, int]:
             for triple in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
                 new.append(triple)
         added = 0
-        from pyoxigraph import DefaultGraph, Quad
-
         for triple in new:
             quad = Quad(triple.subject, triple.predicate, triple.object, DefaultGraph())  # type: ignore[attr-defined]
             if quad not in store:
                 store.add(quad)
-                inferred.add((_term(triple.subject), _term(triple.predicate),  # type: ignore[attr-defined]
-                              _term(triple.object)))  # type: ignore[attr-defined]
+                inferred.add((to_rdflib_term(triple.subject),  # type: ignore[attr-defined]
+                              to_rdflib_term(triple.predicate),  # type: ignore[attr-defined]
+                              to_rdflib_term(triple.object)))  # type: ignore[attr-defined]
                 added += 1
         if not added:
             return inferred, rounds
@@ -171,12 +169,10 @@ def owlrl_closure(graph: Graph, mode: str) -> Graph:
 
 def reason(files: list[Path], ontology_path: Path, *, engine: str = "fast") -> Reasoning:
     """The entailments of ontology + data that are not already asserted."""
-    from .validate import load_store, to_rdflib
-
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (choose {', '.join(ENGINES)})")
     started = time.perf_counter()
-    ontology = Graph().parse(ontology_path, format="turtle")
+    ontology = parse_graph(ontology_path)
     store = load_store(files)
     if engine == "fast":
         inferred, rounds = fast_entailments(store, ontology)

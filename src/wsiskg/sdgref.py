@@ -46,9 +46,10 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from . import iris
 from .errors import EXIT_CANNOT_RUN, EXIT_OK, EXIT_VIOLATIONS, DataError, SourceError
-from .graph import PREFIXES, new_graph
+from .graph import new_graph
 from .iris import WSIS
 from .paths import Layout, find_root
+from .rdf import PREFIXES, write_atomically
 from .serialize import to_turtle
 
 LANGUAGES = ("ar", "zh-Hans", "en", "es", "fr", "ru")
@@ -546,8 +547,6 @@ def main(argv: list[str] | None = None) -> int:
         for name in stale:
             print(f"out of date: data/reference/{name}", file=sys.stderr)
         return EXIT_VIOLATIONS if stale else EXIT_OK
-    from .build import write_atomically
-
     for path in write_atomically(layout.reference, outputs):
         print(f"wrote {path}")
     for note in generated.notes:

@@ -2,12 +2,18 @@
 
 Each source is checked against the SHA-256 recorded in
 ``data/sources/registry.yaml`` before it is read; a changed, missing or
-undecodable file is refused with a message naming it.
+undecodable file is refused with a message naming it. Each source also
+declares what a build must read from it (``yields``: per action line of an
+edition, or for the whole action plan, the number of outcomes, results,
+activities, links …); a build that reads more or less is refused. Both are
+recorded by ``wsiskg sources accept ID`` (:func:`record_source`), never by
+hand.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,9 @@ import yaml
 from .errors import SourceError
 
 LAYOUTS = ("tab-table", "pdf-flow", "action-plan")
+
+# what a source yields: per part (an action line, or the plan) a count per kind
+Yields = dict[str, dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Source:
     sha256: str
     edition: EditionInfo | None
     plan: str | None = None     # the action plan a source of layout action-plan carries
+    yields: Yields | None = None    # what a build must read from it
 
     def digest(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
@@ -59,8 +69,9 @@ class Source:
                 f"source {self.id!r} has changed: SHA-256 {actual} "
                 f"differs from the registry's {self.sha256}",
                 path=self.path,
-                hint="if the change is deliberate, record the new digest in "
-                     "data/sources/registry.yaml and review data/curation/")
+                hint=f"if the change is deliberate, run `wsiskg sources accept {self.id}` "
+                     "(it records the new digest and shows what changed) and review "
+                     "data/curation/")
 
     def read_lines(self) -> list[str]:
         """The document's lines (1-based line n is element n-1), verified first."""
@@ -122,7 +133,78 @@ def _source(item: Any, folder: Path, registry: Path) -> Source:
         return Source(id=str(item["id"]), path=folder / str(item["file"]),
                       title=str(item["title"]), date=str(item["date"]), layout=layout,
                       sha256=str(item["sha256"]).lower(), edition=edition,
-                      plan=str(item["plan"]) if item.get("plan") else None)
-    except (KeyError, TypeError) as exc:
+                      plan=str(item["plan"]) if item.get("plan") else None,
+                      yields=_yields(item.get("yields"), registry))
+    except (KeyError, TypeError, ValueError) as exc:
         raise SourceError(f"registry entry is incomplete ({exc}): {item!r}",
                           path=registry) from None
+
+
+def _yields(raw: Any, registry: Path) -> Yields | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not all(isinstance(v, dict) for v in raw.values()):
+        raise SourceError("'yields' must map each part to its counts", path=registry)
+    return {str(part): {str(k): int(v) for k, v in counts.items()}
+            for part, counts in raw.items()}
+
+
+def registry_line(registry: Path, source_id: str, key: str = "id") -> int | None:
+    """The registry line of a source's entry (``key: id``) or of one of its keys."""
+    lines = registry.read_text(encoding="utf-8").split("\n")
+    start, end = _entry_span(lines, source_id)
+    if start is None:
+        return None
+    if key == "id":
+        return start + 1
+    for index in range(start, end):
+        if re.match(rf"\s+{re.escape(key)}:", lines[index]):
+            return index + 1
+    return start + 1
+
+
+def _entry_span(lines: list[str], source_id: str) -> tuple[int | None, int]:
+    start = None
+    for index, line in enumerate(lines):
+        found = re.match(r"  - id: *\"?([^\"\s]+)\"?\s*$", line)
+        if found and start is not None:
+            return start, index
+        if found and found.group(1) == source_id:
+            start = index
+    return start, len(lines)
+
+
+def render_yields(yields: Yields) -> list[str]:
+    """The registry lines of a ``yields`` block (one flow mapping per part)."""
+    out = ["    yields:    # what a build must read; recorded by `wsiskg sources accept`"]
+    for part, counts in yields.items():
+        inner = ", ".join(f"{kind}: {number}" for kind, number in counts.items())
+        out.append(f"      {part}: {{{inner}}}")
+    return out
+
+
+def record_source(registry: Path, source_id: str, digest: str, yields: Yields) -> str:
+    """The registry's text with a source's digest and yields replaced (comments and
+    every other entry kept as written)."""
+    lines = registry.read_text(encoding="utf-8").split("\n")
+    start, end = _entry_span(lines, source_id)
+    if start is None:
+        raise SourceError(f"unknown source {source_id!r}", path=registry)
+    entry = lines[start:end]
+    kept: list[str] = []
+    skipping = False
+    for line in entry:
+        if skipping and (line.startswith("      ") or not line.strip()):
+            continue
+        skipping = False
+        if re.match(r"    yields:", line):
+            skipping = True
+            continue
+        if re.match(r"    sha256:", line):
+            line = f"    sha256: {digest}"
+        kept.append(line)
+    trailing: list[str] = []
+    while kept and not kept[-1].strip():
+        trailing.append(kept.pop())
+    new_entry = kept + render_yields(yields) + trailing
+    return "\n".join(lines[:start] + new_entry + lines[end:])

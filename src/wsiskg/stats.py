@@ -6,9 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import _parse_turtle, count_entities
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
 from .errors import DataError
+from .iris import WSIS
 from .paths import Layout
+from .rdf import check_readable, parse_graph
 
 
 @dataclass
@@ -25,8 +29,19 @@ def graph_stats(layout: Layout, files: list[Path] | None = None) -> list[FileSta
             raise DataError("no built graph found; run `wsiskg build` first", path=layout.kg)
     result = []
     for path in files:
-        if not path.is_file():
-            raise DataError("file not found", path=path)
-        graph = _parse_turtle(path)
+        check_readable(path)
+        graph = parse_graph(path)
         result.append(FileStats(path, len(graph), count_entities(graph)))
     return result
+
+
+def count_entities(graph: Graph) -> Counter[str]:
+    """Instances per class of the ontology (local names)."""
+    counts: Counter[str] = Counter()
+    for cls in graph.objects(None, RDF.type):
+        if isinstance(cls, URIRef) and str(cls).startswith(str(WSIS)):
+            counts[str(cls)[len(str(WSIS)):]] = 0
+    for _, cls in graph.subject_objects(RDF.type):
+        if isinstance(cls, URIRef) and str(cls).startswith(str(WSIS)):
+            counts[str(cls)[len(str(WSIS)):]] += 1
+    return counts

@@ -1,11 +1,19 @@
-"""Triple stores: the embedded Oxigraph store on disk, export, and remote
-SPARQL 1.1 endpoints (Graph Store HTTP Protocol to load, Protocol to query).
+"""Triple stores: the embedded Oxigraph store on disk and remote SPARQL 1.1
+endpoints (Graph Store HTTP Protocol to load, Protocol to query); export is in
+:mod:`wsiskg.release`.
 
 The embedded store holds the ontology, the reference data, every edition and
 the action plan, each in its named graph (``…/graph/<name>``). It lives in
 ``.wsiskg/store`` under the project root unless ``$WSISKG_STORE`` or
 ``--store`` says otherwise, and records a fingerprint of the files it was
 loaded from: ``wsiskg query`` reloads it only when they changed.
+
+A load reads ``data/kg`` under its read lock and writes the store under the
+store's write lock (:mod:`wsiskg.locks`): it fills a private staging folder
+beside the store and swaps it in with one rename, so a reader sees the old
+store or the new one, never a half-written one, and a kill leaves the old
+one in place (the staging folder is swept by the next load). A store that
+fails to open is rebuilt from ``data/kg`` once, else refused.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import hashlib
 import json
 import os
 import shutil
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -26,10 +35,11 @@ from typing import Any
 
 from . import iris
 from .errors import DataError, UsageError, WsiskgError
+from .locks import holding, kg_lock_path, store_lock_path
 from .paths import Layout
+from .rdf import exchange_folders, load_into
 
 FINGERPRINT = "wsiskg-fingerprint"
-EXPORT_FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
 TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 
 
@@ -63,48 +73,93 @@ class LoadResult:
     seconds: float
 
 
+STAGING = ".staging-"
+
+
 def load_embedded(layout: Layout, location: Path | None = None,
                   progress: Callable[[list[tuple[str, Path]]],
-                                     Iterator[tuple[str, Path]]] | None = None
-                  ) -> LoadResult:
-    """(Re)load the persistent store: written beside the old one, then swapped in."""
-    from pyoxigraph import NamedNode, RdfFormat, Store
-
+                                     Iterator[tuple[str, Path]]] | None = None,
+                  *, only_if_stale: bool = False) -> LoadResult:
+    """(Re)load the persistent store: staged privately, then swapped in whole."""
     started = time.perf_counter()
     target = location or default_store(layout)
-    files = graph_files(layout)
-    staging = target.with_name(target.name + ".loading")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.parent.mkdir(parents=True, exist_ok=True)
-        store = Store(str(staging))
-    except OSError as exc:
-        raise WsiskgError(f"cannot create the store: {exc}", path=staging) from None
-    counts = []
-    iterable = progress(files) if progress else iter(files)
-    for name, path in iterable:
-        graph = NamedNode(str(iris.named_graph(name)))
+    with holding(store_lock_path(target), f"the store {target}", write=True):
+        if only_if_stale and is_current(layout, target) and _opens(target):
+            return LoadResult(str(target), [], time.perf_counter() - started)
+        _sweep(target)
+        with holding(kg_lock_path(layout), "data/kg", write=False):
+            staging, counts, files = _stage(layout, target, progress)
         try:
-            store.bulk_load(path=str(path), format=RdfFormat.TURTLE, to_graph=graph)
+            if not target.exists():
+                staging.rename(target)
+            elif exchange_folders(staging, target):
+                shutil.rmtree(staging, ignore_errors=True)
+            else:
+                old = staging.with_name(staging.name + ".old")
+                target.rename(old)
+                staging.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise WsiskgError(f"cannot replace the store: {exc.strerror}",
+                              path=target) from None
+    return LoadResult(str(target), counts, time.perf_counter() - started)
+
+
+def _sweep(target: Path) -> None:
+    """Remove staging folders that interrupted loads left (the lock is held)."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    prefix = target.name + STAGING
+    for path in parent.iterdir():
+        if path.name.startswith(prefix) or path.name in (target.name + ".loading",
+                                                         target.name + ".old"):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _stage(layout: Layout, target: Path,
+           progress: Callable[[list[tuple[str, Path]]],
+                              Iterator[tuple[str, Path]]] | None
+           ) -> tuple[Path, list[tuple[str, int]], list[tuple[str, Path]]]:
+    from pyoxigraph import NamedNode, Store
+
+    files = graph_files(layout)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=target.name + STAGING, dir=target.parent))
+        store = Store(str(staging))
+    except (OSError, RuntimeError) as exc:
+        raise WsiskgError(f"cannot create the store: {exc}", path=target) from None
+    counts = []
+    try:
+        iterable = progress(files) if progress else iter(files)
+        for name, path in iterable:
+            graph = NamedNode(str(iris.named_graph(name)))
+            load_into(store, path, graph=graph, bulk=True)
             # the union of the graphs, kept in the default graph: queries on disk run
             # several times faster on it than with a union default graph
-            store.bulk_load(path=str(path), format=RdfFormat.TURTLE)
-        except SyntaxError as exc:
-            del store
-            shutil.rmtree(staging, ignore_errors=True)
-            raise DataError(f"cannot parse: {exc}", path=path) from None
-        counts.append((name, sum(1 for _ in store.quads_for_pattern(None, None, None, graph))))
-    store.flush()
-    store.optimize()  # compacts the bulk-loaded files: queries on disk run about 2x faster
-    del store
-    (staging / FINGERPRINT).write_text(fingerprint(files), encoding="utf-8")
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return LoadResult(str(target), counts, time.perf_counter() - started)
+            load_into(store, path, bulk=True)
+            counts.append((name, sum(1 for _ in store.quads_for_pattern(None, None, None,
+                                                                         graph))))
+        store.flush()
+        store.optimize()  # compacts the bulk-loaded files: queries on disk run about 2x faster
+        del store
+        (staging / FINGERPRINT).write_text(fingerprint(files), encoding="utf-8")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, counts, files
+
+
+def _opens(target: Path) -> bool:
+    from pyoxigraph import Store
+
+    try:
+        Store.read_only(str(target))
+    except (OSError, RuntimeError):    # pyoxigraph reports a corrupt store as RuntimeError
+        return False
+    return True
 
 
 def is_current(layout: Layout, location: Path) -> bool:
@@ -137,19 +192,18 @@ def open_embedded(layout: Layout, location: Path | None = None) -> EmbeddedStore
 
     target = location or default_store(layout)
     if not is_current(layout, target):
-        load_embedded(layout, target)
-    return EmbeddedStore(Store.read_only(str(target)))
-
-
-# -- export -------------------------------------------------------------------------
-
-def export(layout: Layout, fmt: str) -> bytes:
-    """Ontology, reference data, editions and plan in one of the formats stores take.
-    Quad formats keep the named graphs; triple formats give their union. Byte-stable:
-    see :mod:`wsiskg.release`."""
-    from .release import export as byte_stable_export
-
-    return byte_stable_export(layout, fmt)
+        load_embedded(layout, target, only_if_stale=True)
+    for attempt in (1, 2):
+        try:
+            with holding(store_lock_path(target), f"the store {target}", write=False):
+                return EmbeddedStore(Store.read_only(str(target)))
+        except (OSError, RuntimeError) as exc:    # a corrupt store is a RuntimeError
+            if attempt == 2:
+                raise DataError(f"the store cannot be opened even after a rebuild: {exc}",
+                                path=target, hint="remove the folder and run `wsiskg load`; "
+                                                  "check free disk space") from None
+            load_embedded(layout, target)
+    raise AssertionError("unreachable")
 
 
 # -- remote endpoints --------------------------------------------------------------------

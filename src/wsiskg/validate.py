@@ -13,15 +13,12 @@ command fails (exit 1) only on ``sh:Violation``, warnings and infos are reported
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import BlankNode as OxBlankNode
-from pyoxigraph import DefaultGraph, NamedNode, Quad, RdfFormat, Store
-from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 from rdflib.util import guess_format
@@ -29,6 +26,8 @@ from rdflib.util import guess_format
 from . import iris, shacl
 from .errors import DataError, UsageError
 from .paths import Layout
+from .rdf import data_files, load_into, load_store, rdf_format, source_lines, to_rdflib
+from .rdf import quads as _quads
 from .shacl import ValidationResult
 
 INFERENCE = ("none", "rdfs", "owlrl")
@@ -61,72 +60,6 @@ class ValidationReport:
 
 # -- loading -------------------------------------------------------------------
 
-def data_files(layout: Layout, paths: Iterable[Path] | None = None) -> list[Path]:
-    files = list(paths or [])
-    if not files:
-        files = sorted(layout.kg.glob("*.ttl"))
-        if not files:
-            raise DataError("no built graph to validate; run `wsiskg build` first",
-                            path=layout.kg)
-    return files
-
-
-def _format(path: Path) -> RdfFormat:
-    suffix = path.suffix.lower()
-    formats = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES,
-               ".nq": RdfFormat.N_QUADS, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML}
-    if suffix not in formats:
-        raise DataError(f"unknown RDF file type {suffix!r} (use .ttl, .trig, .nt, .nq, .rdf)",
-                        path=path)
-    return formats[suffix]
-
-
-def load_store(files: list[Path]) -> Store:
-    """All files in one in-memory Oxigraph store (default graph), errors named by file
-    and line."""
-    store = Store()
-    for path in files:
-        if not path.is_file():
-            raise DataError("file not found", path=path)
-        try:
-            store.load(path=str(path), format=_format(path))
-        except SyntaxError as exc:
-            line = _syntax_line(exc)
-            raise DataError(f"cannot parse: {exc}", path=path, line=line) from None
-        except OSError as exc:
-            raise DataError(f"cannot read: {exc.strerror}", path=path) from None
-    return store
-
-
-def _syntax_line(exc: SyntaxError) -> int | None:
-    if exc.lineno:
-        return int(exc.lineno)
-    m = re.search(r"line (\d+)", str(exc))
-    return int(m.group(1)) if m else None
-
-
-def _term(node: object) -> URIRef | Literal | BNode:
-    if isinstance(node, NamedNode):
-        return URIRef(node.value)
-    if isinstance(node, OxLiteral):
-        if node.language:
-            return Literal(node.value, lang=node.language)
-        if node.datatype.value == _XSD_STRING:
-            return Literal(node.value)
-        return Literal(node.value, datatype=URIRef(node.datatype.value))
-    assert isinstance(node, OxBlankNode)
-    return BNode(node.value)
-
-
-def to_rdflib(store: Store, predicates: set[str] | None = None) -> Graph:
-    """The union of the store's graphs as a plain rdflib graph (pySHACL's input),
-    only the given predicates where a set is given."""
-    graph = Graph()
-    add = graph.add
-    for quad in store:
-        if predicates is None or quad.predicate.value in predicates:
-            add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
-    return graph
 
 
 def load_shapes(layout: Layout) -> Graph:
@@ -162,7 +95,7 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
             raise UsageError("--shapes needs the data files to validate")
         shapes_graph = read_shapes(list(shapes))
         store = load_files(files)
-        sources = [shacl.Source(f, _format(f), f.resolve().as_uri()) for f in files]
+        sources = [shacl.Source(f, rdf_format(f), f.resolve().as_uri()) for f in files]
     else:
         files = data_files(layout, paths)
         shapes_graph = load_shapes(layout)
@@ -176,7 +109,7 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
         if reference.is_file() and reference.resolve() not in given and in_trig is None:
             store.load(path=str(reference), format=RdfFormat.TURTLE)
             loaded.append(reference)
-        sources = [shacl.Source(f, _format(f)) for f in loaded]
+        sources = [shacl.Source(f, rdf_format(f)) for f in loaded]
     exact_data = shacl.ExactData(sources, shacl.rewritten_predicates(sources))
     if inference != "none":
         from .reason import owlrl_closure
@@ -214,7 +147,7 @@ def read_shapes(files: list[Path]) -> Graph:
                 for s, p, o, _ in dataset.quads():
                     shapes.add((s, p, o))
             else:
-                _format(path)
+                rdf_format(path)
                 shapes.parse(path, format=guess_format(str(path)) or "turtle")
         except DataError:
             raise
@@ -228,14 +161,7 @@ def load_files(files: list[Path]) -> Store:
     rdflib does), for data that is not the project's own."""
     store = Store()
     for path in files:
-        if not path.is_file():
-            raise DataError("file not found", path=path)
-        try:
-            store.load(path=str(path), format=_format(path), base_iri=path.resolve().as_uri())
-        except SyntaxError as exc:
-            raise DataError(f"cannot parse: {exc}", path=path, line=_syntax_line(exc)) from None
-        except OSError as exc:
-            raise DataError(f"cannot read: {exc.strerror}", path=path) from None
+        load_into(store, path, resolve_relative=True)
     return store
 
 
@@ -262,48 +188,3 @@ def shape_subset(shapes: Graph, shape: URIRef) -> Graph:
             if isinstance(o, BNode):
                 todo.append(o)
     return subset
-
-
-def _quads(graph: Graph) -> Iterable[Quad]:
-    def ox(term: object) -> NamedNode | OxLiteral | OxBlankNode:
-        if isinstance(term, URIRef):
-            return NamedNode(str(term))
-        if isinstance(term, Literal):
-            if term.language:
-                return OxLiteral(str(term), language=term.language)
-            if term.datatype:
-                return OxLiteral(str(term), datatype=NamedNode(str(term.datatype)))
-            return OxLiteral(str(term))
-        return OxBlankNode(str(term))
-
-    for s, p, o in graph:
-        if isinstance(s, Literal) or not isinstance(p, URIRef):
-            continue        # generalized triples of the RDFS closure (literal subjects)
-        yield Quad(ox(s), ox(p), ox(o), DefaultGraph())  # type: ignore[arg-type]
-
-
-def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, int, str]]:
-    """The source line span of each focus node, or of the entry or output it belongs to."""
-    spans: dict[str, tuple[int, int, str]] = {}
-    query = """
-        PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?node ?start ?end ?source WHERE {
-            ?node wsis:sourceLineStart ?start .
-            OPTIONAL { ?node wsis:sourceLineEnd ?end }
-            OPTIONAL { ?node prov:wasDerivedFrom ?source }
-        }"""
-    known = {}
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        end = row["end"]
-        source = row["source"]
-        known[row["node"].value] = (int(row["start"].value),
-                                    int(end.value) if end else int(row["start"].value),
-                                    source.value.rsplit("/", 1)[-1] if source else "")
-    for node in focus_nodes:
-        owner = node
-        while owner and owner not in known and "/" in owner:
-            owner = owner.rsplit("/", 1)[0]
-        if owner in known:
-            spans[node] = known[owner]
-    return spans
