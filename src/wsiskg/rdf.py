@@ -141,13 +141,29 @@ def parse_graph(path: Path) -> Graph:
 
 # -- terms --------------------------------------------------------------------------------
 
+def language_tag(tag: str) -> str:
+    """A language tag in the case BCP 47 recommends (``zh-Hans``, ``en-GB``): Oxigraph
+    keeps tags in lower case, and tags compare case-insensitively, so the graph's
+    files are written in the recommended case."""
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            out.append(part.upper())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
 def to_rdflib_term(node: object) -> URIRef | Literal | BNode:
     """An Oxigraph term as the equal rdflib term."""
     if isinstance(node, NamedNode):
         return URIRef(node.value)
     if isinstance(node, OxLiteral):
         if node.language:
-            return Literal(node.value, lang=node.language)
+            return Literal(node.value, lang=language_tag(node.language))
         if node.datatype.value == _XSD_STRING:
             return Literal(node.value)
         return Literal(node.value, datatype=URIRef(node.datatype.value))
