@@ -7,7 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyoxigraph import RdfFormat, Store
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from wsiskg.paths import Layout
 from wsiskg.validate import validate
@@ -46,3 +48,19 @@ def test_rudof_agrees_on_built_graph() -> None:
     ours = {(r.focus_node, r.severity, r.component, r.value) for r in ours_report.results}
     assert ours, "the built graph has warnings to compare"
     assert theirs == ours
+
+
+def test_dangling_link_shape_targets_every_class_with_instances() -> None:
+    """Verify that NoDanglingLinkShape targets every class of the project that the built
+    graph has instances of, so a new class (such as wsis:SDGIndicator) is not left out."""
+    layout = Layout(ROOT)
+    store = Store()
+    for path in sorted(layout.kg.glob("*.ttl")):
+        store.load(path=str(path), format=RdfFormat.TURTLE)
+    used = {row[0].value for row in store.query(
+        "SELECT DISTINCT ?class WHERE { ?s a ?class . "
+        "FILTER STRSTARTS(STR(?class), 'https://w3id.org/wsis-kg/ontology#') }")}
+    shapes = Graph().parse(layout.shapes / "integrity.ttl")
+    shape = next(s for s in shapes.subjects() if str(s).endswith("NoDanglingLinkShape"))
+    targeted = {str(c) for c in shapes.objects(shape, SH.targetClass)}
+    assert used and used <= targeted, sorted(used - targeted)
