@@ -62,7 +62,14 @@ def _examples(query: CannedQuery) -> dict[str, tuple[str, str]]:
 
 
 def _normal(results: Results) -> list[list[tuple[str, tuple[str, str, str | None]]]]:
-    return sorted(sorted(row.items()) for row in results.rows)
+    """The solutions, sorted; language tags in lower case, as RDF 1.1 compares them
+    (Oxigraph and Jena write zh-Hans as zh-hans, rdflib keeps the case)."""
+    def term(value: tuple[str, str, str | None]) -> tuple[str, str, str | None]:
+        kind, text, extra = value
+        return (kind, text, extra.lower() if extra and extra.startswith("@") else extra)
+
+    return sorted(sorted((name, term(value)) for name, value in row.items())
+                  for row in results.rows)
 
 
 class _UnionStore:

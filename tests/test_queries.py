@@ -292,6 +292,12 @@ def test_entries_on_itu_custodian_indicators(oxigraph: Store) -> None:
     assert {(r["actionLine"], r["outcome"], r["indicator"]) for r in rows} == expected
     assert ("C6", "r", "17.6.1") in expected
     assert {r["custodians"] for r in rows if r["indicator"] == "4.4.1"} == {"ITU, UNESCO-UIS"}
+    # the query names two custodians at most (the lower and the higher): true of the data
+    most = oxigraph.query(
+        "PREFIX wsis: <https://w3id.org/wsis-kg/ontology#> SELECT (MAX(?n) AS ?most) { "
+        "{ SELECT ?i (COUNT(DISTINCT ?a) AS ?n) WHERE { ?i wsis:custodianAgency 'ITU' ; "
+        "wsis:custodianAgency ?a } GROUP BY ?i } }", use_default_graph_as_union=True)
+    assert int(next(iter(most))["most"].value) == 2
     chinese = answer(oxigraph, "entries-on-itu-custodian-indicators", edition="2019",
                      lang="zh-Hans")
     assert {(r["indicator"], r["title"]) for r in chinese} == {
