@@ -205,7 +205,25 @@ class Decisions:
     not_in_framework: dict[str, str]                      # open-sdg key -> reason
     targets_without_indicator: dict[str, str]             # target -> reason
     unique_count: str                                     # the note on UNSD's count
+    # (goal or target code, title|short, lang) -> (printed, used, reason)
+    translation_fixes: dict[tuple[str, str, str], tuple[str, str, str]] = field(
+        default_factory=dict)
     used: set[tuple[str, str]] = field(default_factory=set)
+
+    def translated(self, code: str, suffix: str, lang: str, printed: str,
+                   labels: Graph, node: URIRef) -> str:
+        """open-sdg's text of a goal's or target's title or short name, with a recorded
+        fix applied (and noted on the node)."""
+        fix = self.translation_fixes.get((code, suffix, lang))
+        if fix is None:
+            return printed
+        if fix[0] != printed:
+            raise DataError(f"translation_fixes for {code} {suffix} {lang}: open-sdg no "
+                            f"longer prints {fix[0]!r}", path=self.path)
+        self.used.add(("translation", f"{code} {suffix} {lang}"))
+        labels.add((node, SKOS.editorialNote, Literal(
+            f"{suffix} in {lang}: open-sdg prints {fix[0]!r}; {fix[2]}", lang="en")))
+        return fix[1]
 
 
 def _items(raw: dict[str, Any], key: str, path: Path, fields: Iterable[str]
@@ -244,7 +262,11 @@ def load_decisions(path: Path) -> Decisions:
     if not count:
         raise DataError("'unique_count' (the note on UNSD's count of unique indicators) "
                         "is missing", path=path)
-    return Decisions(path, fixes, defects, untranslated, stale, without, " ".join(count.split()))
+    translation = {(i["node"], i["label"], i["lang"]): (i["printed"], i["used"], i["reason"])
+                   for i in _items(raw, "translation_fixes", path,
+                                   ("node", "label", "lang", "printed", "used", "reason"))}
+    return Decisions(path, fixes, defects, untranslated, stale, without, " ".join(count.split()),
+                     translation)
 
 
 # -- generation ------------------------------------------------------------------------
@@ -329,8 +351,9 @@ def generate(layout: Layout) -> Generated:
                    f"goal {code}: open-sdg's English {suffix} differs from sdg.ttl's",
                    layout.reference / "sdg.ttl")
             for lang in TRANSLATED:
-                labels.add((node, prop, Literal(tr[lang]["goals"][_key(code, suffix)],
-                                                lang=lang)))
+                text = decisions.translated(code, suffix, lang,
+                                            tr[lang]["goals"][_key(code, suffix)], labels, node)
+                labels.add((node, prop, Literal(text, lang=lang)))
         _compare_with_kos(up, decisions, code, "en", _hand_english(hand, node, SKOS.prefLabel),
                           labels, node)
         for lang in ("es", "fr"):
@@ -351,8 +374,9 @@ def generate(layout: Layout) -> Generated:
                f"target {code}: open-sdg's English differs from sdg.ttl's",
                layout.reference / "sdg.ttl")
         for lang in TRANSLATED:
-            labels.add((node, SKOS.prefLabel, Literal(tr[lang]["targets"][_key(code)],
-                                                      lang=lang)))
+            text = decisions.translated(code, "title", lang, tr[lang]["targets"][_key(code)],
+                                        labels, node)
+            labels.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
         _compare_with_kos(up, decisions, code, "en", english, labels, node)
         for lang in ("es", "fr"):
             _compare_with_kos(up, decisions, code, lang, tr[lang]["targets"][_key(code)],
@@ -362,6 +386,10 @@ def generate(layout: Layout) -> Generated:
             _check(len(tr[lang][kind]) == expected,
                    f"open-sdg {lang} {kind}: {len(tr[lang][kind])} keys, not {expected}",
                    folder / "translations" / lang / f"global_{kind}.yml")
+    stale_fixes = sorted(f"{c} {label} {lang}" for c, label, lang in decisions.translation_fixes
+                         if ("translation", f"{c} {label} {lang}") not in decisions.used)
+    _check(not stale_fixes, f"translation_fixes names no goal or target: {stale_fixes}",
+           decisions.path)
     unused = sorted((c, lang) for c, lang in decisions.kos_defects
                     if ("kos", f"{c} {lang}") not in decisions.used)
     _check(not unused, f"kos_label_defects names concepts that are not SDG goals or targets: "
