@@ -14,7 +14,7 @@ from rdflib import Dataset
 from wsiskg import iris
 from wsiskg.curation import Curation
 from wsiskg.iris import WSIS
-from wsiskg.readers.actionplan import read_action_plan
+from wsiskg.readers.dispatch import read_plan
 from wsiskg.records import PlanOutputRecord, PlanRead
 from wsiskg.sources import Source
 
@@ -26,7 +26,7 @@ EXPECTED = load_expectations("baap-2018-2021")
 @pytest.fixture(scope="module")
 def plan(sources: dict[str, Source], curation: Curation) -> PlanRead:
     source = sources["baap-2018-2021"]
-    return read_action_plan(source.id, source.read_lines(), source.path, curation)
+    return read_plan(source, curation)
 
 
 def test_counts_read_from_the_document(plan: PlanRead) -> None:

@@ -15,6 +15,7 @@ from wsiskg.curation import Curation
 from wsiskg.errors import CurationError, SourceError, WsiskgError
 from wsiskg.iris import WSIS
 from wsiskg.paths import Layout
+from wsiskg.readers.dispatch import read_roadmap
 from wsiskg.sources import Source
 
 from .conftest import ROOT
@@ -83,7 +84,7 @@ def test_every_line_is_accounted_for(sources: dict[str, Source], curation: Curat
         if source.layout not in READERS:
             continue
         lines = source.read_lines()
-        table = READERS[source.layout](source.id, lines, source.path, curation)
+        table = read_roadmap(source, curation, lines)
         assert set(table.roles) == {n for n, text in enumerate(lines, 1) if text.strip()} | {
             n for n, text in enumerate(lines, 1) if not text.strip()}
         first_table = min(n for n, r in table.roles.items() if r == "title")

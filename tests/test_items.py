@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from wsiskg.build import READERS, EditionReport
+from wsiskg.build import EditionReport
 from wsiskg.curation import Curation
 from wsiskg.entries import parse_row
-from wsiskg.readers.tabular import TableRead
+from wsiskg.readers.base import TableRead
+from wsiskg.readers.dispatch import read_roadmap
 from wsiskg.records import Entry, RawRow
 from wsiskg.sources import Source
 
@@ -67,8 +68,7 @@ def _groups(rows: list[RawRow], curation: Curation, source_id: str) -> dict[int,
 
 def trace(source: Source, curation: Curation) -> list[Traced]:
     assert source.edition is not None
-    table: TableRead = READERS[source.layout](source.id, source.read_lines(), source.path,
-                                              curation)
+    table: TableRead = read_roadmap(source, curation)
     grouped = _groups(table.rows, curation, source.id)
     traced = []
     for index, row in enumerate(table.rows):
@@ -143,7 +143,7 @@ def test_every_line_has_a_role(source_id: str, sources: dict[str, Source],
     """Verify that the reader gives every physical line of the source a role."""
     source = sources[source_id]
     lines = source.read_lines()
-    table = READERS[source.layout](source.id, lines, source.path, curation)
+    table = read_roadmap(source, curation, lines)
     missing = [n for n in range(1, len(lines) + 1) if n not in table.roles]
     assert missing == []
     placed_elsewhere = [n for n in table.placed if table.roles.get(n) != "outcome"]

@@ -32,14 +32,10 @@ from .identity import apply_identity, load_identity
 from .locks import holding, kg_lock_path
 from .paths import Layout
 from .rdf import PREFIXES, exchange_folders, parse_graph, write_text_atomically
-from .readers.actionplan import read_action_plan
-from .readers.pdfflow import read_pdf_flow
-from .readers.tabular import read_tab_table
+from .readers.dispatch import READERS, read_plan, read_roadmap
 from .records import Correction, Entry, PlanRead
 from .serialize import graph_body, to_trig, to_turtle
 from .sources import Source, Yields, load_registry, record_source, registry_line
-
-READERS = {"tab-table": read_tab_table, "pdf-flow": read_pdf_flow}
 
 
 @dataclass
@@ -152,7 +148,7 @@ def line_roles(layout: Layout, source_id: str) -> list[tuple[int, str, str, str]
         raise SourceError(f"source {source_id!r} is not a roadmap table", path=source.path)
     curation = load_curation(layout.curation, set(sources))
     lines = source.read_lines()
-    table = READERS[source.layout](source.id, lines, source.path, curation)
+    table = read_roadmap(source, curation, lines)
     return [(n, table.roles.get(n, "?"), table.owner.get(n, ""), text)
             for n, text in enumerate(lines, 1)]
 
@@ -160,9 +156,7 @@ def line_roles(layout: Layout, source_id: str) -> list[tuple[int, str, str, str]
 def read_edition(source: Source, curation: Curation) -> EditionReport:
     assert source.edition is not None
     started = time.perf_counter()
-    lines = source.read_lines()
-    reader = READERS[source.layout]
-    table = reader(source.id, lines, source.path, curation)
+    table = read_roadmap(source, curation)
     entries = [parse_row(row, source.edition.id, source.path) for row in table.rows]
     check_unique(entries, source.path)
     roles = Counter(table.roles.values())
@@ -324,7 +318,7 @@ def build(layout: Layout, *, write: bool = True,
     for source in plans:
         assert source.plan is not None
         tick = time.perf_counter()
-        read = read_action_plan(source.id, source.read_lines(), source.path, curation)
+        read = read_plan(source, curation)
         builder = GraphBuilder()
         builder.action_plan(source.plan, read, source)
         graph = builder.graph

@@ -30,8 +30,10 @@ from typing import Any
 
 import yaml
 
-from .errors import CurationError
-from .records import Correction
+from .errors import CurationError, SourceError
+from .readers.base import TableRead
+from .readers.labels import find_label
+from .records import Correction, PlanRead, RawRow
 
 IDENTITY_FILE = "outcomes.yaml"
 KINDS = ("replace", "shared-cells", "split-row", "proposal-text")
@@ -162,3 +164,96 @@ def _entry(item: Any, path: Path, known_sources: set[str]) -> CurationEntry:
         last_line=int(item["last_line"]) if item.get("last_line") is not None else None,
         proposal=int(item["proposal"]) if item.get("proposal") is not None else None,
         file=path)
+
+
+# Structural corrections, applied to what a reader read (the ``replace``
+# entries are applied to the lines before it reads them: Curation.apply_replacements).
+
+def share_cells(read: TableRead, curation: Curation, source_id: str, path: Path) -> None:
+    """Apply shared-cells curation: outcomes printed in one table row share its cells."""
+    for entry in curation.shared_cell_groups(source_id):
+        assert entry.last_line is not None
+        group = [r for r in read.rows if entry.line <= r.first_line <= entry.last_line]
+        if len(group) < 2:
+            raise SourceError(
+                f"curation entry {entry.id!r} expects several outcome rows on lines "
+                f"{entry.line}-{entry.last_line}, found {len(group)}", path=path, line=entry.line)
+        shared: dict[str, list[str]] = {}
+        for row in group:
+            for column, text in row.cells.items():
+                if column != "outcome" and text:
+                    shared.setdefault(column, []).append(text)
+        merged = {c: "\n".join(parts) for c, parts in shared.items()}
+        labels = ", ".join(r.key for r in group)
+        for row in group:
+            for column, text in merged.items():
+                row.cells[column] = text
+            row.corrections.append(Correction(
+                entry.id, entry.field, f"outcomes {labels} printed in one table row",
+                f"each of {labels} gets the row's shared cells", entry.reason, entry.line))
+
+
+def split_rows(read: TableRead, curation: Curation, source_id: str, path: Path) -> None:
+    """Apply split-row curation: two outcomes printed in one row become two rows
+    sharing its cells (the lines stay with the first)."""
+    for entry in curation.row_splits(source_id):
+        matches = [r for r in read.rows if entry.line in r.lines]
+        if not matches:
+            raise SourceError(f"curation entry {entry.id!r}: no outcome row on line {entry.line}",
+                              path=path, line=entry.line)
+        row = matches[0]
+        outcome = row.cells.get("outcome", "")
+        if outcome.count(entry.printed) != 1:
+            raise SourceError(
+                f"curation entry {entry.id!r} no longer matches: {entry.printed!r} is not "
+                f"printed once in the outcome cell of {row.action_line} {row.key}",
+                path=path, line=entry.line)
+        before, after = outcome.split(entry.printed)
+        label = find_label(entry.printed + after)
+        if label is None:
+            raise SourceError(f"curation entry {entry.id!r}: {entry.printed!r} does not start "
+                              "with an outcome label", path=path, line=entry.line)
+        key = label.printed if row.section != "wsis10" else f"wsis10-{label.printed}"
+        row.cells["outcome"] = before.strip()
+        fix = Correction(entry.id, entry.field, f"{row.printed_label} ... {label.printed_full} ...",
+                         f"{row.key} and {key} as two entries sharing the row's cells",
+                         entry.reason, entry.line)
+        row.corrections.append(fix)
+        twin = RawRow(source_id=row.source_id, action_line=row.action_line,
+                      section=row.section, key=key, printed_label=label.printed_full,
+                      cells={**row.cells, "outcome": label.rest}, first_line=entry.line,
+                      last_line=row.last_line, lines=[], corrections=[fix],
+                      results_notation=row.results_notation)
+        read.rows.insert(read.rows.index(row) + 1, twin)
+
+
+def attach_line_fixes(read: TableRead, fixes_by_line: dict[int, list[Correction]]) -> None:
+    """Corrections of a line go to the outcome row that holds the line; those of
+    other lines (headers, sections) stay with the edition."""
+    for line_no, fixes in sorted(fixes_by_line.items()):
+        holders = [r for r in read.rows if line_no in r.lines]
+        if holders:
+            holders[0].corrections.extend(fixes)
+        else:
+            read.corrections.extend(fixes)
+
+
+def attach_proposal_texts(read: PlanRead, curation: Curation, source_id: str,
+                          lines: list[str], path: Path) -> None:
+    """Attach the text each proposal inserts, as recorded in curation."""
+    proposals = {p.number: p for p in read.proposals}
+    for entry in curation.proposal_texts(source_id):
+        assert entry.proposal is not None
+        if entry.proposal not in proposals:
+            raise SourceError(f"curation entry {entry.id!r}: no proposal {entry.proposal}",
+                              path=path, line=entry.line)
+        text = lines[entry.line - 1] if 1 <= entry.line <= len(lines) else ""
+        if text.count(entry.printed) != 1:
+            raise SourceError(f"curation entry {entry.id!r} no longer matches: "
+                              f"{entry.printed!r} is not printed once on line {entry.line}",
+                              path=path, line=entry.line)
+        inserted = text[text.index(entry.printed):].strip()
+        proposals[entry.proposal].text.append((entry.line, inserted))
+        read.corrections.append(entry.correction())
+    for proposal in read.proposals:
+        proposal.text.sort()

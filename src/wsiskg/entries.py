@@ -22,7 +22,7 @@ def parse_row(row: RawRow, edition: str, path: Path) -> Entry:
                                                       action_line=row.action_line)
         sdgs = cells.parse_sdg_refs(get("sdgs", ""))
         results_text = get("results", "")
-        if edition == "2010":
+        if row.results_notation == "numbered-activities":
             results, activities = cells.parse_activities_2010(results_text)
         else:
             results, activities = cells.parse_results_cell(results_text)

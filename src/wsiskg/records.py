@@ -100,6 +100,8 @@ class RawRow:
     last_line: int
     lines: list[int] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
+    # how the results cell is written (the source's reader option ``results``)
+    results_notation: str = "headed"
 
 
 @dataclass

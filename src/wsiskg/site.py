@@ -554,7 +554,7 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
                         for line in sorted(b.line_iri, key=_line_order)])
     b.render(env, "ontology-nav.html", "ontology-nav.html", title="Ontology")
     nav = b.pages.pop("ontology-nav.html")
-    b.pages["ontology.html"] = _with_nav(_ontology_html(layout), nav)
+    b.pages["ontology.html"] = _with_nav(ontology_html(layout), nav)
     # static files
     b.pages["style.css"] = env.get_template("style.css").render(goals=b.goals)
     b.pages["search.js"] = (folder / "search.js").read_text(encoding="utf-8")
@@ -648,7 +648,7 @@ PYLODE_SCRIPT = ("import itertools, logging, sys, uuid\n"
                  "sys.stdout.buffer.write(str(OntPub(sys.argv[1]).make_html()).encode('utf-8'))\n")
 
 
-def _ontology_html(layout: Layout) -> str:
+def ontology_html(layout: Layout) -> str:
     """pyLODE's documentation of the ontology, rendered once per ontology digest
     (kept in ``.wsiskg/cache`` or ``$WSISKG_CACHE``)."""
     from importlib.metadata import version

@@ -23,6 +23,13 @@ import yaml
 from .errors import SourceError
 
 LAYOUTS = ("tab-table", "pdf-flow", "action-plan")
+# how a roadmap's results column is written: "Expected Results:" / "ITU
+# Activities:" headings (or all results), or expected results followed by
+# numbered activities "A1*: ..." with ITU's role (the 2010 edition)
+RESULTS_NOTATIONS = ("headed", "numbered-activities")
+# the reader options a registry entry may declare (``reader:``), by layout
+READER_OPTIONS: dict[str, tuple[str, ...]] = {
+    "tab-table": ("results",), "pdf-flow": ("results",), "action-plan": ()}
 
 # what a source yields: per part (an action line, or the plan) a count per kind
 Yields = dict[str, dict[str, int]]
@@ -41,6 +48,14 @@ class EditionInfo:
 
 
 @dataclass(frozen=True)
+class ReaderOptions:
+    """What a source's registry entry tells its reader (``reader:``); what an
+    edition does differently is declared here, never tested by edition id."""
+
+    results: str = "headed"     # the notation of the results column: RESULTS_NOTATIONS
+
+
+@dataclass(frozen=True)
 class Source:
     """One registered source document."""
 
@@ -53,6 +68,7 @@ class Source:
     edition: EditionInfo | None
     plan: str | None = None     # the action plan a source of layout action-plan carries
     yields: Yields | None = None    # what a build must read from it
+    reader: ReaderOptions = ReaderOptions()     # what its reader is told
 
     def digest(self) -> str:
         return hashlib.sha256(self.path.read_bytes()).hexdigest()
@@ -134,7 +150,8 @@ def _source(item: Any, folder: Path, registry: Path) -> Source:
                       title=str(item["title"]), date=str(item["date"]), layout=layout,
                       sha256=str(item["sha256"]).lower(), edition=edition,
                       plan=str(item["plan"]) if item.get("plan") else None,
-                      yields=_yields(item.get("yields"), registry))
+                      yields=_yields(item.get("yields"), registry),
+                      reader=_reader_options(item, layout, registry))
     except (KeyError, TypeError, ValueError) as exc:
         raise SourceError(f"registry entry is incomplete ({exc}): {item!r}",
                           path=registry) from None
@@ -147,6 +164,28 @@ def _yields(raw: Any, registry: Path) -> Yields | None:
         raise SourceError("'yields' must map each part to its counts", path=registry)
     return {str(part): {str(k): int(v) for k, v in counts.items()}
             for part, counts in raw.items()}
+
+
+def _reader_options(item: dict[str, Any], layout: str, registry: Path) -> ReaderOptions:
+    raw = item.get("reader")
+    if raw is None:
+        return ReaderOptions()
+    source_id = str(item.get("id"))
+    line = registry_line(registry, source_id, "reader")
+    if not isinstance(raw, dict):
+        raise SourceError(f"source {source_id!r}: 'reader' must map option names to values",
+                          path=registry, line=line)
+    known = READER_OPTIONS[layout]
+    unknown = sorted(str(k) for k in raw if k not in known)
+    if unknown:
+        raise SourceError(f"source {source_id!r}: unknown reader option(s) {', '.join(unknown)} "
+                          f"for layout {layout} (known: {', '.join(known) or 'none'})",
+                          path=registry, line=line)
+    results = str(raw.get("results", ReaderOptions.results))
+    if results not in RESULTS_NOTATIONS:
+        raise SourceError(f"source {source_id!r}: unknown results notation {results!r} "
+                          f"(known: {', '.join(RESULTS_NOTATIONS)})", path=registry, line=line)
+    return ReaderOptions(results=results)
 
 
 def registry_line(registry: Path, source_id: str, key: str = "id") -> int | None:

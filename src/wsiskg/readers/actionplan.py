@@ -18,9 +18,9 @@ import re
 from pathlib import Path
 
 from .. import cells
-from ..curation import Curation
 from ..errors import CellParseError, SourceError
 from ..records import PlanOutcomeRecord, PlanOutputRecord, PlanRead, ProposalRecord
+from ..sources import ReaderOptions, Source
 
 _PROPOSAL = re.compile(
     r"^\s*(\d{1,2})\.\s+In\s+Output\s+(\d\.\d{1,2}),\s+under\s+[“\"](.+?)[”\"],\s+(.+?)\s*$")
@@ -40,12 +40,11 @@ _TABLE_HEAD = re.compile(r"^(?:Outcomes?|Performance\s+Indicators?|Outputs?|"
                          r"\(Products?\s+and\s+services\))$")
 
 
-def read_action_plan(source_id: str, lines: list[str], path: Path,
-                     curation: Curation) -> PlanRead:
-    lines = list(lines)
-    fixes = curation.apply_replacements(source_id, lines, path)
+def read_action_plan(source: Source, lines: list[str], options: ReaderOptions) -> PlanRead:
+    """Read the objectives, outcomes, outputs and proposals of an action plan."""
+    path = source.path
     roles: dict[int, str] = {}
-    read = PlanRead({}, [], [], [], roles, [f for fs in fixes.values() for f in fs])
+    read = PlanRead({}, [], [], [], roles)
     part_c = next((n for n, t in enumerate(lines, 1) if _PART_C.match(t)), None)
     if part_c is None:
         raise SourceError("no 'PART C' (the plan) found", path=path)
@@ -159,30 +158,8 @@ def read_action_plan(source_id: str, lines: list[str], path: Path,
                 ref_parts.setdefault(ref_kind, []).append(stripped)
             output.reference_lines = (ref_first, n)
     close_output(len(lines))
-    _proposal_texts(read, curation, source_id, lines, path)
     _check(read, path)
     return read
-
-
-def _proposal_texts(read: PlanRead, curation: Curation, source_id: str, lines: list[str],
-                    path: Path) -> None:
-    """Attach the text each proposal inserts, as recorded in curation."""
-    proposals = {p.number: p for p in read.proposals}
-    for entry in curation.proposal_texts(source_id):
-        assert entry.proposal is not None
-        if entry.proposal not in proposals:
-            raise SourceError(f"curation entry {entry.id!r}: no proposal {entry.proposal}",
-                              path=path, line=entry.line)
-        text = lines[entry.line - 1] if 1 <= entry.line <= len(lines) else ""
-        if text.count(entry.printed) != 1:
-            raise SourceError(f"curation entry {entry.id!r} no longer matches: "
-                              f"{entry.printed!r} is not printed once on line {entry.line}",
-                              path=path, line=entry.line)
-        inserted = text[text.index(entry.printed):].strip()
-        proposals[entry.proposal].text.append((entry.line, inserted))
-        read.corrections.append(entry.correction())
-    for proposal in read.proposals:
-        proposal.text.sort()
 
 
 def _next_content(lines: list[str], after: int) -> int:

@@ -18,14 +18,13 @@ the TAB editions. Every line gets a role, as in the TAB reader.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
-from ..curation import Curation
 from ..errors import SourceError
 from ..records import Correction, RawRow
+from ..sources import ReaderOptions, Source
+from .base import RowBuilder, TableRead
 from .labels import LabelSequence, find_label
-from .tabular import TableRead, _attach_line_fixes, _share_cells, _split_rows
 
 COLUMNS = ("outcome", "timing", "goals", "sdgs", "results")
 _O, _T, _G, _S, _R = range(5)
@@ -66,36 +65,17 @@ _MIXED = re.compile(r"^(.*?)\s+(Expected\s+Results\s*:.*)$")
 
 
 @dataclass
-class _Row:
-    action_line: str
-    section: str
-    key: str
-    printed_label: str
-    first_line: int
-    cells: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    lines: list[int] = field(default_factory=list)
-    corrections: list[Correction] = field(default_factory=list)
+class _Row(RowBuilder):
+    """A row of the flattened layout and the column it stands in."""
+
     state: int = _O
     has_timing: bool = False
     timing_open: bool = False
     restart: bool = False
 
-    def put(self, column: str, line_no: int, text: str) -> None:
-        self.cells.setdefault(column, []).append((line_no, text))
-
-    def text_of(self, column: str) -> str:
-        return " ".join(t for _, t in self.cells.get(column, []))
-
     def open(self, column: str) -> bool:
         text = self.text_of(column).rstrip()
         return bool(text) and not text.endswith((".", "!", "?"))
-
-    def build(self, source_id: str) -> RawRow:
-        cells = {c: "\n".join(t for _, t in parts) for c, parts in self.cells.items()}
-        return RawRow(source_id=source_id, action_line=self.action_line, section=self.section,
-                      key=self.key, printed_label=self.printed_label, cells=cells,
-                      first_line=self.first_line, last_line=max(self.lines),
-                      lines=sorted(self.lines), corrections=self.corrections)
 
 
 def _header_lines(lines: list[str]) -> set[int]:
@@ -158,11 +138,9 @@ def _classify(row: _Row, text: str) -> int:
     return max(state, _G)
 
 
-def read_pdf_flow(source_id: str, lines: list[str], path: Path,
-                  curation: Curation) -> TableRead:
+def read_pdf_flow(source: Source, lines: list[str], options: ReaderOptions) -> TableRead:
     """Reassemble the outcome rows of a flattened-PDF roadmap edition."""
-    lines = list(lines)
-    fixes_by_line = curation.apply_replacements(source_id, lines, path)
+    source_id, path = source.id, source.path
     headers = _header_lines(lines)
     roles: dict[int, str] = {}
     owner: dict[int, str] = {}
@@ -179,10 +157,7 @@ def read_pdf_flow(source_id: str, lines: list[str], path: Path,
     def close() -> None:
         nonlocal current
         if current is not None:
-            rows.append(current.build(source_id))
-            for column, parts in current.cells.items():
-                for part_line, part_text in parts:
-                    read.place(part_line, column, part_text)
+            read.add_row(current, source_id, options)
             current = None
 
     for index, raw in enumerate(lines):
@@ -257,9 +232,6 @@ def read_pdf_flow(source_id: str, lines: list[str], path: Path,
         roles[line_no] = previous_role = "outcome"
         owner[line_no] = f"{current.action_line}/{current.key}"
     close()
-    _split_rows(read, curation, source_id, path)
-    _share_cells(read, curation, source_id, path)
-    _attach_line_fixes(read, fixes_by_line)
     return read
 
 

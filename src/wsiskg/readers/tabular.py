@@ -11,12 +11,13 @@ the build can report where each line went.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..curation import Curation
 from ..errors import SourceError
 from ..records import Correction, RawRow
+from ..sources import ReaderOptions, Source
+from .base import RowBuilder, TableRead
 from .labels import LabelSequence, find_label
 
 # canonical column names, recognised from the header text
@@ -44,33 +45,9 @@ ROLES = ("blank", "front-matter", "title", "note", "header", "section", "footnot
 
 
 @dataclass
-class TableRead:
-    """What the reader found: outcome rows and the role of every line."""
+class _TabRow(RowBuilder):
+    """A row of the TAB layout: a merged cell may be printed again after a page break."""
 
-    rows: list[RawRow]
-    roles: dict[int, str]                 # line -> role
-    owner: dict[int, str]                 # line -> "C2/A" for outcome lines
-    corrections: list[Correction] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # line -> column -> the text of that line placed in the column (after the
-    # recorded corrections), so each cell can be traced back to its lines
-    placed: dict[int, dict[str, str]] = field(default_factory=dict)
-
-    def place(self, line_no: int, column: str, text: str) -> None:
-        cell = self.placed.setdefault(line_no, {})
-        cell[column] = f"{cell[column]} {text}" if column in cell else text
-
-
-@dataclass
-class _Builder:
-    action_line: str
-    section: str
-    key: str
-    printed_label: str
-    first_line: int
-    fragments: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
-    lines: list[int] = field(default_factory=list)
-    corrections: list[Correction] = field(default_factory=list)
     page_break: bool = False
 
     def add(self, line_no: int, cells: dict[str, str]) -> None:
@@ -78,7 +55,7 @@ class _Builder:
         for column, text in cells.items():
             if not text.strip():
                 continue
-            parts = self.fragments.setdefault(column, [])
+            parts = self.cells.setdefault(column, [])
             if self.page_break and parts and parts[-1][1] == text.strip() and column != "outcome":
                 # a merged cell printed again on the next page
                 self.corrections.append(Correction(
@@ -94,13 +71,6 @@ class _Builder:
                 continue
             parts.append((line_no, text.strip()))
         self.page_break = False
-
-    def build(self, source_id: str) -> RawRow:
-        cells = {c: "\n".join(t for _, t in parts) for c, parts in self.fragments.items()}
-        return RawRow(source_id=source_id, action_line=self.action_line, section=self.section,
-                      key=self.key, printed_label=self.printed_label, cells=cells,
-                      first_line=self.first_line, last_line=max(self.lines),
-                      lines=sorted(self.lines), corrections=self.corrections)
 
 
 def _repeats(above: str, text: str) -> bool:
@@ -138,11 +108,9 @@ def _is_header(cells: list[str]) -> bool:
                 and re.search(r"Outcomes", text))
 
 
-def read_tab_table(source_id: str, lines: list[str], path: Path,
-                   curation: Curation) -> TableRead:
+def read_tab_table(source: Source, lines: list[str], options: ReaderOptions) -> TableRead:
     """Reassemble the outcome rows of a TAB-layout roadmap edition."""
-    lines = list(lines)
-    fixes_by_line = curation.apply_replacements(source_id, lines, path)
+    source_id, path = source.id, source.path
     roles: dict[int, str] = {}
     owner: dict[int, str] = {}
     rows: list[RawRow] = []
@@ -152,7 +120,7 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
     columns: list[str] | None = None
     section = "geneva-tunis"
     sequence = LabelSequence()
-    current: _Builder | None = None
+    current: _TabRow | None = None
     pending: list[tuple[int, dict[str, str]]] = []
     seen_table = False
     after_section = False
@@ -161,10 +129,7 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
     def close() -> None:
         nonlocal current
         if current is not None:
-            rows.append(current.build(source_id))
-            for column, parts in current.fragments.items():
-                for part_line, part_text in parts:
-                    read.place(part_line, column, part_text)
+            read.add_row(current, source_id, options)
             current = None
 
     def start_action_line(code: str) -> None:
@@ -273,7 +238,7 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
                     f"{key.removeprefix('wsis10-')!r} here", line_no))
             row_cells["outcome"] = label.rest
             assert action_line is not None
-            current = _Builder(action_line, section, key, label.printed_full, line_no,
+            current = _TabRow(action_line, section, key, label.printed_full, line_no,
                                corrections=corrections)
             for pending_line, pending_cells in pending:
                 current.add(pending_line, pending_cells)
@@ -293,9 +258,6 @@ def read_tab_table(source_id: str, lines: list[str], path: Path,
     close()
     if pending:
         _orphans(pending, path)
-    _split_rows(read, curation, source_id, path)
-    _share_cells(read, curation, source_id, path)
-    _attach_line_fixes(read, fixes_by_line)
     return read
 
 
@@ -334,71 +296,3 @@ def _normalise(cells: list[str], columns: list[str], path: Path, line_no: int) -
                           path=path, line=line_no,
                           hint="a cell is missing or split; record a curation entry")
     return dict(zip(columns, cells, strict=True))
-
-
-def _share_cells(read: TableRead, curation: Curation, source_id: str, path: Path) -> None:
-    """Apply shared-cells curation: outcomes printed in one table row share its cells."""
-    for entry in curation.shared_cell_groups(source_id):
-        assert entry.last_line is not None
-        group = [r for r in read.rows if entry.line <= r.first_line <= entry.last_line]
-        if len(group) < 2:
-            raise SourceError(
-                f"curation entry {entry.id!r} expects several outcome rows on lines "
-                f"{entry.line}-{entry.last_line}, found {len(group)}", path=path, line=entry.line)
-        shared: dict[str, list[str]] = {}
-        for row in group:
-            for column, text in row.cells.items():
-                if column != "outcome" and text:
-                    shared.setdefault(column, []).append(text)
-        merged = {c: "\n".join(parts) for c, parts in shared.items()}
-        labels = ", ".join(r.key for r in group)
-        for row in group:
-            for column, text in merged.items():
-                row.cells[column] = text
-            row.corrections.append(Correction(
-                entry.id, entry.field, f"outcomes {labels} printed in one table row",
-                f"each of {labels} gets the row's shared cells", entry.reason, entry.line))
-
-
-def _split_rows(read: TableRead, curation: Curation, source_id: str, path: Path) -> None:
-    """Apply split-row curation: two outcomes printed in one row become two rows
-    sharing its cells (the lines stay with the first)."""
-    for entry in curation.row_splits(source_id):
-        matches = [r for r in read.rows if entry.line in r.lines]
-        if not matches:
-            raise SourceError(f"curation entry {entry.id!r}: no outcome row on line {entry.line}",
-                              path=path, line=entry.line)
-        row = matches[0]
-        outcome = row.cells.get("outcome", "")
-        if outcome.count(entry.printed) != 1:
-            raise SourceError(
-                f"curation entry {entry.id!r} no longer matches: {entry.printed!r} is not "
-                f"printed once in the outcome cell of {row.action_line} {row.key}",
-                path=path, line=entry.line)
-        before, after = outcome.split(entry.printed)
-        label = find_label(entry.printed + after)
-        if label is None:
-            raise SourceError(f"curation entry {entry.id!r}: {entry.printed!r} does not start "
-                              "with an outcome label", path=path, line=entry.line)
-        key = label.printed if row.section != "wsis10" else f"wsis10-{label.printed}"
-        row.cells["outcome"] = before.strip()
-        fix = Correction(entry.id, entry.field, f"{row.printed_label} ... {label.printed_full} ...",
-                         f"{row.key} and {key} as two entries sharing the row's cells",
-                         entry.reason, entry.line)
-        row.corrections.append(fix)
-        twin = RawRow(source_id=row.source_id, action_line=row.action_line,
-                      section=row.section, key=key, printed_label=label.printed_full,
-                      cells={**row.cells, "outcome": label.rest}, first_line=entry.line,
-                      last_line=row.last_line, lines=[], corrections=[fix])
-        read.rows.insert(read.rows.index(row) + 1, twin)
-
-
-def _attach_line_fixes(read: TableRead, fixes_by_line: dict[int, list[Correction]]) -> None:
-    """Corrections of a line go to the outcome row that holds the line; those of
-    other lines (headers, sections) stay with the edition."""
-    for line_no, fixes in sorted(fixes_by_line.items()):
-        holders = [r for r in read.rows if line_no in r.lines]
-        if holders:
-            holders[0].corrections.extend(fixes)
-        else:
-            read.corrections.extend(fixes)

@@ -319,10 +319,10 @@ def create_app(config: AppConfig) -> Starlette:
                             headers=headers)
         if "ontology_html" not in state:
             from ..paths import Layout
-            from ..site import _ontology_html
+            from ..site import ontology_html
 
             layout = Layout(config.ontology.parent.parent)
-            state["ontology_html"] = await asyncio.to_thread(_ontology_html, layout)
+            state["ontology_html"] = await asyncio.to_thread(ontology_html, layout)
         return HTMLResponse(state["ontology_html"], headers=headers)
 
     async def problem(request: Request, exc: Exception) -> Response:
