@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from . import core, exact, sparql
 from .exact import ExactData, Source, rewritten_predicates
+from .paths import path_predicates
 from .results import (
     SEVERITIES,
     Terms,
@@ -68,7 +69,7 @@ def fallback_predicates(shapes: Graph) -> set[str] | None:
         return None
     needed = {str(RDF.type), str(RDFS.subClassOf)}
     for path in shapes.objects(None, SH.path):
-        needed.update(str(p) for p in core.path_predicates(shapes, path))
+        needed.update(str(p) for p in path_predicates(shapes, path))
     for predicate in (SH.targetSubjectsOf, SH.targetObjectsOf, SH.equals, SH.disjoint,
                       SH.lessThan, SH.lessThanOrEquals):
         needed.update(str(p) for p in shapes.objects(None, predicate))

@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from .paths import path_predicates
 from .results import to_rdflib
 
 _PLAIN = {"http://www.w3.org/2001/XMLSchema#string",
@@ -92,7 +93,6 @@ def rewritten_predicates(sources: list[Source]) -> set[str]:
 def reads(shapes: Graph, shape: Node) -> set[URIRef] | None:
     """The data predicates a shape (with the shapes it refers to) can read; None when
     it can read any."""
-    from .core import path_predicates
 
     found: set[URIRef] = set()
     todo, seen = [shape], set()
