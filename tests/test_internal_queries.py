@@ -63,11 +63,11 @@ def test_no_query_left_in_python() -> None:
     for the generated ones (the SHACL engine's, from the shapes; the reasoner's
     rules, from the ontology) and the store probes named here."""
     generated = {"shacl", "reason.py"}
-    probes = {  # the engine's own one-line probes and copy, not queries about the data
-        'store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")',
-        'if query_remote(endpoint, "ASK { ?s ?p ?o }").get("boolean"):',
-        'if query_remote(endpoint, "ASK { GRAPH ?g { ?s ?p ?o } }").get("boolean"):',
-    }
+    probes = (  # the engine's own probes of a store and its copy of the named graphs
+        '"INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"',
+        '"ASK { ?s ?p ?o }"',
+        '"ASK { GRAPH ?g { ?s ?p ?o } }"',
+    )
     keyword = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\s+(DISTINCT\s+)?[?$({*]"
                          r"|\b(INSERT|DELETE)\s*(DATA\s*)?\{")
     found = []
@@ -75,7 +75,9 @@ def test_no_query_left_in_python() -> None:
         if generated & set(path.relative_to(PACKAGE).parts):
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if keyword.search(line) and line.strip() not in probes:
+            for probe in probes:
+                line = line.replace(probe, '""')
+            if keyword.search(line):
                 found.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
     assert found == [], "queries left in Python:\n" + "\n".join(found)
 
