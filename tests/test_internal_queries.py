@@ -5,18 +5,32 @@ and rdflib over the real graph with the example parameters."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 from pyoxigraph import Store
 
-from wsiskg.queries import bind, internal_queries, open_engine, run
+import wsiskg
+from wsiskg.queries import Results, bind, internal_queries, open_engine, run
+from wsiskg.sparql import query_text
 
 from .conftest import ROOT
-from .test_queries import _normal
 
 QUERIES = internal_queries()
 TRIG = ROOT / "data" / "kg" / "wsis.trig"
+PACKAGE = Path(wsiskg.__file__).parent
+
+
+def _normal(results: Results) -> list[tuple[tuple[str, str, str, str], ...]]:
+    """The solutions, sorted, each term as (variable, kind, value, datatype or
+    language); language tags in lower case, as RDF 1.1 compares them (Oxigraph
+    writes zh-Hans as zh-hans, rdflib keeps the case)."""
+    def extra(value: str | None) -> str:
+        return value.lower() if value and value.startswith("@") else value or ""
+
+    return sorted(tuple(sorted((k, v[0], v[1], extra(v[2])) for k, v in row.items()))
+                  for row in results.rows)
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +44,42 @@ def rdflib_dataset() -> Any:
 
 
 def test_the_package_holds_its_queries() -> None:
-    """Verify that the diff's queries and the edition catalogue are shipped as .rq files."""
+    """Verify that the queries of the diff, the report, the plots, the release and
+    the source lines, and the edition catalogue, are shipped as .rq files."""
     assert {"diff-outcomes-only-in", "diff-links-added", "diff-timing-changed",
-            "diff-item-texts", "diff-item-counts", "editions"} <= set(QUERIES)
+            "diff-item-texts", "diff-item-counts", "editions", "timing-span",
+            "report-triples", "source-lines", "release-sources", "goal-labels",
+            "whole-goal-entries"} <= set(QUERIES)
+
+
+def test_query_text_is_the_file() -> None:
+    """Verify that the text the modules run is the shipped file, header included."""
+    for name, query in QUERIES.items():
+        assert query_text(name) == query.text
+
+
+def test_no_query_left_in_python() -> None:
+    """Verify that no module of the package holds a SPARQL query as a string, but
+    for the generated ones (the SHACL engine's, from the shapes; the reasoner's
+    rules, from the ontology) and the store probes named here."""
+    generated = {"shacl", "reason.py"}
+    probes = (  # the engine's own probes of a store and its copy of the named graphs
+        '"INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"',
+        '"ASK { ?s ?p ?o }"',
+        '"ASK { GRAPH ?g { ?s ?p ?o } }"',
+    )
+    keyword = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\s+(DISTINCT\s+)?[?$({*]"
+                         r"|\b(INSERT|DELETE)\s*(DATA\s*)?\{")
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if generated & set(path.relative_to(PACKAGE).parts):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for probe in probes:
+                line = line.replace(probe, '""')
+            if keyword.search(line):
+                found.append(f"{path.relative_to(PACKAGE)}:{number}: {line.strip()}")
+    assert found == [], "queries left in Python:\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))

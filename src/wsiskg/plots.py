@@ -21,6 +21,7 @@ from typing import Any
 
 from .errors import UsageError, WsiskgError
 from .queries import CannedQuery, bind, run
+from .sparql import query_text
 
 EDITION_ORDER = ("2010", "2019-draft-zero", "2019", "2024-draft")
 NO_SDG_COLUMN = ("2010",)          # editions printed without an SDG column
@@ -37,13 +38,7 @@ GOAL_COLOURS = {
 }
 FORMATS = (".png", ".svg", ".pdf")
 
-GOAL_LABELS = """PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?notation ?kind ?label WHERE {
-  ?goal a wsis:SDGGoal ; skos:notation ?notation .
-  { ?goal skos:altLabel ?label BIND("short" AS ?kind) }
-  UNION { ?goal skos:prefLabel ?label BIND("title" AS ?kind) }
-}"""
+GOAL_LABELS = query_text("goal-labels")
 
 
 def check_language(lang: str) -> str:
@@ -118,10 +113,7 @@ class Targets:
     names: dict[int, tuple[str, str]] = field(default_factory=dict)
 
 
-WHOLE_GOAL_ENTRIES = """PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
-SELECT ?edition (COUNT(DISTINCT ?entry) AS ?n) WHERE {
-  ?entry wsis:edition/wsis:editionId ?edition ; wsis:linkedSDGGoal ?goal .
-} GROUP BY ?edition"""
+WHOLE_GOAL_ENTRIES = query_text("whole-goal-entries")
 
 
 def target_data(store: Any, queries: dict[str, CannedQuery], edition: str,
@@ -168,10 +160,7 @@ def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
         raise UsageError(f"action line {action_line!r} has no SDG links in any edition")
     editions = [e for e in EDITION_ORDER if e in all_editions] + sorted(
         all_editions - set(EDITION_ORDER))
-    known = {r["editionId"][1] for r in run(
-        "oxigraph", store, "PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>\n"
-        "SELECT ?editionId WHERE { ?e a wsis:RoadmapEdition ; wsis:editionId ?editionId }",
-        {}).rows}
+    known = {r["id"][1] for r in run("oxigraph", store, query_text("editions"), {}).rows}
     left_out = [e for e in EDITION_ORDER if e in known and e not in all_editions]
     changes: dict[tuple[str, str], dict[int, dict[str, list[str]]]] = {}
     for older, newer in zip(editions, editions[1:], strict=False):

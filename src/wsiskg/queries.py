@@ -25,6 +25,7 @@ import yaml
 from . import iris
 from .cells import SDG_TARGETS
 from .errors import DataError, UsageError
+from .sparql import query_text
 
 ENGINES = ("oxigraph", "rdflib")
 FORMATS = ("table", "csv", "tsv", "json")
@@ -203,8 +204,7 @@ def load_queries(folder: Path) -> dict[str, CannedQuery]:
 
 def internal_query(name: str) -> CannedQuery:
     """One of the queries the package itself runs (``wsiskg/sparql/NAME.rq``)."""
-    resource = importlib.resources.files("wsiskg").joinpath("sparql", f"{name}.rq")
-    return load_query(Path(f"sparql/{name}.rq"), resource.read_text(encoding="utf-8"))
+    return load_query(Path(f"sparql/{name}.rq"), query_text(name))
 
 
 def internal_queries() -> dict[str, CannedQuery]:

@@ -28,6 +28,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 from .errors import DataError, WsiskgError
 from .iris import WSIS
 from .paths import Layout
+from .sparql import query_text
 
 TIME = "http://www.w3.org/2006/time#"
 
@@ -209,14 +210,7 @@ def quads(graph: Graph) -> Iterator[Quad]:
 def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, int, str]]:
     """The source line span of each focus node, or of the entry or output it belongs to."""
     spans: dict[str, tuple[int, int, str]] = {}
-    query = """
-        PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?node ?start ?end ?source WHERE {
-            ?node wsis:sourceLineStart ?start .
-            OPTIONAL { ?node wsis:sourceLineEnd ?end }
-            OPTIONAL { ?node prov:wasDerivedFrom ?source }
-        }"""
+    query = query_text("source-lines")
     known = {}
     for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
         end = row["end"]

@@ -97,7 +97,11 @@ def schema_of(ontology: Graph) -> Schema:
 
 
 def rules(schema: Schema) -> list[str]:
-    """SPARQL CONSTRUCT rules for the entailments (run to a fixpoint)."""
+    """SPARQL CONSTRUCT rules for the entailments (run to a fixpoint).
+
+    Generated from the ontology's axioms each run, one rule per axiom, rather than
+    kept as ``.rq`` files like the package's other queries (``wsiskg/sparql/``):
+    the rules are the ontology's, and change with it."""
     queries: list[str] = []
     for sub, supers in sorted(schema.superclasses.items()):
         for sup in sorted(supers):

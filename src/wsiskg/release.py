@@ -28,6 +28,7 @@ from typing import Any
 from . import __version__, iris
 from .errors import DataError, UsageError, WsiskgError
 from .paths import Layout
+from .sparql import query_text
 
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 ATTRIBUTION = "International Telecommunication Union (ITU)"
@@ -424,9 +425,7 @@ def describe(version: str, base_url: str, sources: list[tuple[str, str]],
 
 
 def _sources(store: Any) -> list[tuple[str, str]]:
-    rows = store.query(
-        "SELECT DISTINCT ?s ?title WHERE { GRAPH ?g { ?s a <" + str(iris.WSIS) +
-        "SourceDocument> ; <http://purl.org/dc/terms/title> ?title } } ORDER BY ?s")
+    rows = store.query(query_text("release-sources"))
     return [(row[0].value, row[1].value) for row in rows]
 
 

@@ -39,6 +39,7 @@ from typing import Any
 from . import iris
 from .errors import WsiskgError
 from .paths import Layout
+from .sparql import query_text
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -116,7 +117,7 @@ def read_index(store: Any) -> Index:
     from pyoxigraph import Literal, NamedNode
 
     index = Index()
-    solutions = store.query("SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o FILTER isIRI(?s) }",
+    solutions = store.query(query_text("report-triples"),
                             use_default_graph_as_union=True)
     triples = index.triples
     for subject, predicate, obj in solutions:

@@ -4,6 +4,9 @@ constraint over all focus nodes of a shape.
 A shape is compiled only when every constraint it (and each of its property
 shapes) declares is one this module knows; otherwise :func:`plan` hands the
 shape to the general engine (pySHACL) together with the data it needs.
+
+The queries are generated from the shapes each run, so they are not ``.rq``
+files like the package's other queries (``wsiskg/sparql/``).
 """
 
 from __future__ import annotations
