@@ -17,10 +17,13 @@ import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError, WsiskgError
-from .queries import CannedQuery, bind, run
+from .queries import CannedQuery, bind, held, load_queries, run
+
+if TYPE_CHECKING:
+    from .paths import Layout
 
 EDITION_ORDER = ("2010", "2019-draft-zero", "2019", "2024-draft")
 NO_SDG_COLUMN = ("2010",)          # editions printed without an SDG column
@@ -422,3 +425,31 @@ def save(fig: Any, path: Path, into: dict[str, bytes] | None = None) -> Path:
 
         plt.close(fig)
     return path
+
+
+KINDS = ("matrix", "targets", "trend")
+
+
+def plot(layout: Layout, kind: str, output: Path, *, edition: str = "2019",
+         action_line: str = "C5", lang: str = "en", store_dir: Path | None = None) -> Path:
+    """Draw ``kind`` (matrix or targets of an edition, the trend of an action line)
+    from the embedded store into ``output`` (.png, .svg or .pdf). An edition or
+    action line the graph does not hold is refused with the ones it holds."""
+    from .store import open_embedded
+
+    check_language(lang)
+    if kind not in KINDS:
+        raise UsageError(f"unknown picture {kind!r} (choose {', '.join(KINDS)})")
+    if output.suffix.lower() not in FORMATS:
+        raise UsageError(f"{output.name}: the picture must be .png, .svg or .pdf")
+    store = open_embedded(layout, store_dir)
+    queries = load_queries(layout.queries)
+    holds = held("oxigraph", store)
+    if kind == "trend":
+        holds.require("action-line", action_line, f"--action-line {action_line}")
+        figure = draw_trend(trend_data(store, queries, action_line, lang))
+    else:
+        holds.require("edition", edition, f"--edition {edition}")
+        figure = (draw_matrix(matrix_data(store, queries, edition, lang)) if kind == "matrix"
+                  else draw_targets(target_data(store, queries, edition, lang)))
+    return save(figure, output)
