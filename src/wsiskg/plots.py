@@ -155,7 +155,8 @@ def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
                lang: str = "en", diffs: dict[tuple[str, str], Any] | None = None) -> Trend:
     """Entries linked per goal in each edition, and the SDG target and goal links
     added and removed between consecutive editions, from :func:`edition_diff`
-    (or from ``diffs``, the diffs of whole editions already computed)."""
+    (or from ``diffs``, the diffs of whole editions already computed). Whole editions
+    are compared: the action line may be missing from one of two editions."""
     from .diff import edition_diff
 
     query = queries["sdg-coverage-matrix"]
@@ -180,7 +181,7 @@ def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
     for older, newer in zip(editions, editions[1:], strict=False):
         per_goal: dict[int, dict[str, list[str]]] = {}
         found = (diffs[(older, newer)] if diffs and (older, newer) in diffs
-                 else edition_diff(store, older, newer, action_line))
+                 else edition_diff(store, older, newer))
         for change in (c for c in found.changes if c.action_line == action_line):
             if change.aspect == "SDG targets":
                 goal = int(change.detail.split(".")[0])
