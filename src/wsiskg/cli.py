@@ -3,16 +3,25 @@ function of the package, renders the result and picks the exit code.
 
 Exit codes: 0 success; 1 the data does not conform; 2 usage error; 3 cannot
 run (missing, unreadable, changed or malformed input).
+
+One option vocabulary: ``-o/--output`` is always a file, ``-d/--output-dir``
+always a folder; ``-f/--format`` the output format; ``--engine`` only the query
+engine of ``query``; ``--method`` how ``reason`` reasons; ``--store`` the embedded
+store; ``--endpoint`` a remote SPARQL endpoint; ``--root`` the project, before or
+after the subcommand; ``-q/--quiet`` less on standard output and no progress on
+standard error.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
+import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -32,6 +41,58 @@ Exit codes:
 STORE_OPTION = click.option(
     "--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
     help="The embedded store (default: .wsiskg/store).")
+
+
+class Alias(click.Option):
+    """An option with old spellings that still work but are not shown in the help."""
+
+    def __init__(self, *args: Any, hidden_names: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden_names = hidden_names
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        shown = self.opts
+        self.opts = [name for name in shown if name not in self.hidden_names]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+def _set_root(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.obj = value
+
+
+ROOT_HELP = ("A maintainer's checkout (default: $WSISKG_ROOT, else the folder holding "
+             "data/sources/registry.yaml at or above the current one, else the installed "
+             "package's data).")
+
+
+def _root_option() -> click.Option:
+    """``--root`` after a subcommand: the same as before it (the later one wins)."""
+    return click.Option(["--root"], type=click.Path(file_okay=False, path_type=Path),
+                        default=None, expose_value=False, callback=_set_root,
+                        help=ROOT_HELP)
+
+
+def output_dir_option(help_text: str) -> Callable[[Any], Any]:
+    """``-d/--output-dir``, a folder (``-o/--output``, its old spelling, still works)."""
+    return click.option("-d", "--output-dir", "-o", "--output", "output_dir", cls=Alias,
+                        hidden_names=("-o", "--output"), required=True,
+                        type=click.Path(file_okay=False, path_type=Path), help=help_text)
+
+
+def stage_printer(command: str, quiet: bool = False) -> Callable[[str], None] | None:
+    """A progress callback writing ``command: stage (seconds so far)`` lines to
+    standard error (none with ``quiet``)."""
+    if quiet:
+        return None
+    started = time.perf_counter()
+
+    def stage(name: str) -> None:
+        click.echo(f"{command}: {name} ({time.perf_counter() - started:.1f} s)", err=True)
+    return stage
 
 
 def _layout(root: Path | None):  # type: ignore[no-untyped-def]
@@ -103,9 +164,7 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
 @click.option("-V", "--version", is_flag=True, expose_value=False, is_eager=True,
               callback=_print_version, help="Print the package and data versions and exit.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="A maintainer's checkout (default: $WSISKG_ROOT, else the folder "
-                   "holding data/sources/registry.yaml at or above the current one, else "
-                   "the installed package's data).")
+              help=ROOT_HELP)
 @click.option("--debug", is_flag=True,
               help="Show the traceback of an unexpected error (exit code 3 either way).")
 @click.pass_context
@@ -174,7 +233,8 @@ def stats(root: Path | None, paths: tuple[Path, ...]) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the report to this file (default: standard output).")
 @click.option("-q", "--quiet", is_flag=True,
-              help="Human format: print only the summary line and the violations.")
+              help="Human format: print only the summary line and the violations; no "
+                   "progress on standard error.")
 @click.option("--shapes", "shape_files", multiple=True,
               type=click.Path(dir_okay=False, path_type=Path),
               help="Validate PATHS alone against these shapes (repeatable) instead of the "
@@ -194,26 +254,22 @@ def validate(root: Path | None, paths: tuple[Path, ...], inference: str, fmt: st
     from .validate import validate as run_validate
 
     report = run_validate(_layout(root), list(paths) or None, inference=inference,
-                          shapes=list(shape_files) or None)
-    text = render_validation(report, fmt)
-    if quiet and fmt == "human":
-        kept = [line for line in text.splitlines() if not line.strip().startswith(
-            ("Warning", "Info"))]
-        text = "\n".join(kept)
-    _emit(text, output)
+                          shapes=list(shape_files) or None,
+                          progress=stage_printer("validate", quiet or inference == "none"))
+    _emit(render_validation(report, fmt, quiet=quiet), output)
     sys.exit(0 if report.passes else 1)
 
 
 @main.command(epilog=EPILOG)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--engine", type=click.Choice(["fast", "owlrl"]), default="fast",
-              show_default=True,
+@click.option("--method", "--engine", "method", cls=Alias, hidden_names=("--engine",),
+              type=click.Choice(["fast", "owlrl"]), default="fast", show_default=True,
               help="fast: rules derived from the ontology, run on Oxigraph; owlrl: owlrl's "
                    "OWL RL closure (the reference semantics; about a minute).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the entailments (Turtle) to this file (default: standard output).")
 @click.pass_obj
-def reason(root: Path | None, paths: tuple[Path, ...], engine: str,
+def reason(root: Path | None, paths: tuple[Path, ...], method: str,
            output: Path | None) -> None:
     """Materialise the entailments of ontology + graph into a separate Turtle output.
 
@@ -225,12 +281,12 @@ def reason(root: Path | None, paths: tuple[Path, ...], engine: str,
 
     layout = _layout(root)
     result = run_reason(data_files(layout, list(paths) or None),
-                        layout.ontology / "wsis.ttl", engine=engine)
+                        layout.ontology / "wsis.ttl", engine=method)
     text = to_turtle(result.inferred, PREFIXES, [
-        f"Entailments of the WSIS Roadmaps KG ({engine} engine); generated by `wsiskg reason`.",
+        f"Entailments of the WSIS Roadmaps KG ({method} engine); generated by `wsiskg reason`.",
         "Load beside the data; not part of it."])
     _emit(text, output)
-    click.echo(f"{len(result.inferred)} inferred triples ({engine}, {result.seconds:.2f} s)",
+    click.echo(f"{len(result.inferred)} inferred triples ({method}, {result.seconds:.2f} s)",
                err=True)
 
 
@@ -245,18 +301,12 @@ def check(root: Path | None, paths: tuple[Path, ...]) -> None:
     """
     from .consistency import check_consistency
     from .rdf import data_files
+    from .report import render_consistency
 
     layout = _layout(root)
     files = [layout.ontology / "wsis.ttl"] + data_files(layout, list(paths) or None)
     result = check_consistency(files)
-    verdict = "consistent" if result.consistent and not result.unsatisfiable else \
-        "INCONSISTENT" if not result.consistent else "unsatisfiable classes"
-    click.echo(f"{verdict}: {result.triples} triples checked by {result.reasoner} in "
-               f"{result.seconds:.1f} s")
-    for cls in result.unsatisfiable:
-        click.echo(f"  unsatisfiable: {cls}")
-    if result.explanation:
-        click.echo(f"  {result.explanation}")
+    click.echo(render_consistency(result))
     sys.exit(0 if result.consistent and not result.unsatisfiable else 1)
 
 
@@ -311,22 +361,21 @@ def export(root: Path | None, fmt: str, output: Path | None) -> None:
 
 
 @main.command(epilog=EPILOG)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="The release folder (created; its release files replaced).")
+@output_dir_option("The release folder (created; its release files replaced).")
 @click.option("--base-url", default=None, metavar="URL",
               help="Where the files will be published (default: "
                    "https://w3id.org/wsis-kg/release/VERSION/); the download URLs.")
 @click.option("--sparql-endpoint", default=None, metavar="URL",
               help="A public SPARQL endpoint serving this release (void:sparqlEndpoint).")
 @click.pass_obj
-def release(root: Path | None, output: Path, base_url: str | None,
+def release(root: Path | None, output_dir: Path, base_url: str | None,
             sparql_endpoint: str | None) -> None:
     """Write a dataset release for this version: the graph as TriG, N-Quads (gzip),
     Turtle and JSON-LD, the ontology as Turtle, RDF/XML and JSON-LD, a VoID + DCAT
     description with sizes and SHA-256 checksums, and SHA256SUMS. Byte-stable."""
     from .release import make_release
 
-    result = make_release(_layout(root), output, base_url=base_url,
+    result = make_release(_layout(root), output_dir, base_url=base_url,
                           endpoint=sparql_endpoint)
     for name, size, _digest in result.files:
         click.echo(f"{size:>10}  {name}")
@@ -401,8 +450,6 @@ def diff(root: Path | None, edition_a: str, edition_b: str, action_line: str | N
     from .diff import edition_diff, render_diff
     from .store import open_embedded
 
-    if action_line is not None and not re.fullmatch(r"C([1-9]|1[01])", action_line):
-        raise UsageError(f"--action-line {action_line!r}: expected C1 to C11")
     result = edition_diff(open_embedded(_layout(root), store_dir), edition_a, edition_b,
                           action_line)
     _emit(render_diff(result, fmt), output)
@@ -429,33 +476,21 @@ def plot(root: Path | None, kind: str, edition: str, action_line: str, lang: str
     """Draw the linkage: matrix (action line x SDG goal of an edition), targets (goal x
     target grid of an edition) or trend (an action line's SDG links across editions,
     with the target links added and removed)."""
-    from . import plots
-    from .queries import load_queries
-    from .store import open_embedded
+    from .plots import plot as draw
 
-    plots.check_language(lang)
-    if output.suffix.lower() not in plots.FORMATS:
-        raise UsageError(f"{output.name}: the picture must be .png, .svg or .pdf")
-    layout = _layout(root)
-    store = open_embedded(layout, store_dir)
-    queries = load_queries(layout.queries)
-    if kind == "matrix":
-        figure = plots.draw_matrix(plots.matrix_data(store, queries, edition, lang))
-    elif kind == "targets":
-        figure = plots.draw_targets(plots.target_data(store, queries, edition, lang))
-    else:
-        figure = plots.draw_trend(plots.trend_data(store, queries, action_line, lang))
-    plots.save(figure, output)
-    click.echo(f"wrote {output}")
+    written = draw(_layout(root), kind, output, edition=edition, action_line=action_line,
+                   lang=lang, store_dir=store_dir)
+    click.echo(f"wrote {written}")
 
 
 @main.command(epilog=EPILOG)
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="The folder of the site (replaced as a whole).")
+@output_dir_option("The folder of the site (replaced as a whole).")
 @LANG_OPTION
+@click.option("-q", "--quiet", is_flag=True, help="No progress on standard error.")
 @STORE_OPTION
 @click.pass_obj
-def report(root: Path | None, output: Path, lang: str, store_dir: Path | None) -> None:
+def report(root: Path | None, output_dir: Path, lang: str, quiet: bool,
+           store_dir: Path | None) -> None:
     """Write a static HTML report: editions, SDG matrices whose every count opens the
     entries behind it, a page per entry, outcome, action line, SDG goal and target,
     search, pictures, edition diffs, the query catalogue and the ontology."""
@@ -465,7 +500,8 @@ def report(root: Path | None, output: Path, lang: str, store_dir: Path | None) -
 
     check_language(lang)
     layout = _layout(root)
-    site = build_site(layout, open_embedded(layout, store_dir), output, lang=lang)
+    site = build_site(layout, open_embedded(layout, store_dir), output_dir, lang=lang,
+                      progress=stage_printer("report", quiet))
     click.echo(f"wrote {len(site.pages)} pages to {site.folder}/ (open index.html)")
 
 
@@ -474,14 +510,9 @@ def report(root: Path | None, output: Path, lang: str, store_dir: Path | None) -
 def list_queries(root: Path | None) -> None:
     """List the canned queries with their summaries and parameters."""
     from .queries import load_queries
+    from .report import render_queries
 
-    queries = load_queries(_layout(root).queries)
-    for query in queries.values():
-        click.echo(f"{query.name}: {query.summary}")
-        for param in query.params:
-            need = "required" if param.required else f"default {param.default}"
-            click.echo(f"    -p {param.name}=<{param.type}>  ({need}; e.g. "
-                       f"{param.name}={param.example})")
+    click.echo(render_queries(load_queries(_layout(root).queries).values()))
 
 
 @main.command(epilog=EPILOG)
@@ -509,31 +540,11 @@ def query(root: Path | None, name: str | None, params: tuple[str, ...], fmt: str
           engine: str, query_file: Path | None, store_dir: Path | None,
           endpoint: str | None, output: Path | None) -> None:
     """Run the canned query NAME (see `wsiskg queries`) on the built graph."""
-    from .queries import answer, find_query, load_query, open_engine, parse_params, render
-    from .store import open_embedded
+    from .queries import ask, parse_params, render
 
-    layout = _layout(root)
-    if query_file is not None:
-        if not query_file.is_file():
-            raise UsageError(f"no such query file: {query_file}")
-        canned = load_query(query_file, header_required=False)
-    elif name:
-        canned = find_query(layout.queries, name)
-    else:
-        raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
-    given = parse_params(params)
-    if endpoint:
-        from .queries import default_graph_warning
-
-        warning = default_graph_warning(endpoint)
-        if warning:
-            click.echo(f"warning: {warning}", err=True)
-        results = answer("remote", endpoint, canned, given)
-    elif engine == "oxigraph":
-        results = answer(engine, open_embedded(layout, store_dir), canned, given)
-    else:
-        results = answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned,
-                         given)
+    results = ask(_layout(root), name, parse_params(params), query_file=query_file,
+                  engine=engine, store_dir=store_dir, endpoint=endpoint,
+                  warn=lambda text: click.echo(f"warning: {text}", err=True))
     _emit(render(results, fmt), output)
 
 
@@ -559,12 +570,11 @@ def lines(root: Path | None, source: str, roles: tuple[str, ...]) -> None:
     One line per source line: number, role, the outcome that holds it, text.
     """
     from .build import line_roles
+    from .report import render_lines
 
-    rows = line_roles(_checkout(root, "lines"), source)
-    for number, role, outcome, text in rows:
-        if roles and role not in roles:
-            continue
-        click.echo(f"{number:>5} {role:<12} {outcome:<14} {text[:100]}")
+    text = render_lines(line_roles(_checkout(root, "lines"), source), roles)
+    if text:
+        click.echo(text)
 
 
 @main.group(epilog=EPILOG)
@@ -592,6 +602,19 @@ def accept(root: Path | None, source_ids: tuple[str, ...], every: bool) -> None:
         for line in accepted.lines():
             click.echo(line)
     click.echo("recorded in data/sources/registry.yaml; run `wsiskg build` to write the graph")
+
+
+def _commands(group: click.Group) -> list[click.Command]:
+    found: list[click.Command] = []
+    for command in group.commands.values():
+        found.append(command)
+        if isinstance(command, click.Group):
+            found.extend(_commands(command))
+    return found
+
+
+for _command in _commands(main):
+    _command.params.append(_root_option())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -77,6 +77,8 @@ def edition_diff(store: Any, edition_a: str, edition_b: str,
                  action_line: str | None = None) -> EditionDiff:
     from pyoxigraph import NamedNode
 
+    if action_line is not None and not re.fullmatch(r"C([1-9]|1[01])", action_line):
+        raise UsageError(f"--action-line {action_line!r}: expected C1 to C11")
     held: dict[str, set[str]] = {}
     for row in _rows(store, "editions", {}):
         held.setdefault(row["id"], set()).update([row["actionLine"]] if "actionLine" in row

@@ -17,11 +17,14 @@ import tempfile
 import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError, WsiskgError
-from .queries import CannedQuery, bind, run
+from .queries import CannedQuery, bind, held, load_queries, run
 from .sparql import query_text
+
+if TYPE_CHECKING:
+    from .paths import Layout
 
 EDITION_ORDER = ("2010", "2019-draft-zero", "2019", "2024-draft")
 NO_SDG_COLUMN = ("2010",)          # editions printed without an SDG column
@@ -144,7 +147,8 @@ def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
                lang: str = "en", diffs: dict[tuple[str, str], Any] | None = None) -> Trend:
     """Entries linked per goal in each edition, and the SDG target and goal links
     added and removed between consecutive editions, from :func:`edition_diff`
-    (or from ``diffs``, the diffs of whole editions already computed)."""
+    (or from ``diffs``, the diffs of whole editions already computed). Whole editions
+    are compared: the action line may be missing from one of two editions."""
     from .diff import edition_diff
 
     query = queries["sdg-coverage-matrix"]
@@ -166,7 +170,7 @@ def trend_data(store: Any, queries: dict[str, CannedQuery], action_line: str,
     for older, newer in zip(editions, editions[1:], strict=False):
         per_goal: dict[int, dict[str, list[str]]] = {}
         found = (diffs[(older, newer)] if diffs and (older, newer) in diffs
-                 else edition_diff(store, older, newer, action_line))
+                 else edition_diff(store, older, newer))
         for change in (c for c in found.changes if c.action_line == action_line):
             if change.aspect == "SDG targets":
                 goal = int(change.detail.split(".")[0])
@@ -411,3 +415,31 @@ def save(fig: Any, path: Path, into: dict[str, bytes] | None = None) -> Path:
 
         plt.close(fig)
     return path
+
+
+KINDS = ("matrix", "targets", "trend")
+
+
+def plot(layout: Layout, kind: str, output: Path, *, edition: str = "2019",
+         action_line: str = "C5", lang: str = "en", store_dir: Path | None = None) -> Path:
+    """Draw ``kind`` (matrix or targets of an edition, the trend of an action line)
+    from the embedded store into ``output`` (.png, .svg or .pdf). An edition or
+    action line the graph does not hold is refused with the ones it holds."""
+    from .store import open_embedded
+
+    check_language(lang)
+    if kind not in KINDS:
+        raise UsageError(f"unknown picture {kind!r} (choose {', '.join(KINDS)})")
+    if output.suffix.lower() not in FORMATS:
+        raise UsageError(f"{output.name}: the picture must be .png, .svg or .pdf")
+    store = open_embedded(layout, store_dir)
+    queries = load_queries(layout.queries)
+    holds = held("oxigraph", store)
+    if kind == "trend":
+        holds.require("action-line", action_line, f"--action-line {action_line}")
+        figure = draw_trend(trend_data(store, queries, action_line, lang))
+    else:
+        holds.require("edition", edition, f"--edition {edition}")
+        figure = (draw_matrix(matrix_data(store, queries, edition, lang)) if kind == "matrix"
+                  else draw_targets(target_data(store, queries, edition, lang)))
+    return save(figure, output)

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -26,6 +26,9 @@ from . import iris
 from .cells import SDG_TARGETS
 from .errors import DataError, UsageError
 from .sparql import query_text
+
+if TYPE_CHECKING:
+    from .paths import Layout
 
 ENGINES = ("oxigraph", "rdflib")
 FORMATS = ("table", "csv", "tsv", "json")
@@ -268,23 +271,27 @@ class Held:
     years: tuple[int, int] | None
 
     def check(self, query: CannedQuery, given: dict[str, str]) -> None:
-        if not self.editions:
-            return  # a graph with no editions at all (an empty default graph: warned)
         for param in query.params:
             value = given.get(param.name)
-            if value is None:
-                continue
-            if param.type == "edition" and value not in self.editions:
-                known = ", ".join(sorted(self.editions))
-            elif param.type == "action-line" and value not in self.action_lines:
-                known = ", ".join(sorted(self.action_lines, key=lambda a: int(a[1:])))
-            elif (param.type == "year" and self.years is not None
-                  and not self.years[0] <= int(value) <= self.years[1]):
-                known = f"{self.years[0]} to {self.years[1]}"
-            else:
-                continue
-            raise UsageError(f"-p {param.name}={value}: the graph holds no such "
-                             f"{param.type.replace('-', ' ')} (it holds {known})")
+            if value is not None:
+                self.require(param.type, value, f"-p {param.name}={value}")
+
+    def require(self, kind: str, value: str, given_as: str) -> None:
+        """Refuse ``value`` of type ``kind`` (edition, action-line, year) when the
+        graph does not hold it; ``given_as`` is how the user gave it (an option)."""
+        if not self.editions:
+            return  # a graph with no editions at all (an empty default graph: warned)
+        if kind == "edition" and value not in self.editions:
+            known = ", ".join(sorted(self.editions))
+        elif kind == "action-line" and value not in self.action_lines:
+            known = ", ".join(sorted(self.action_lines, key=lambda a: int(a[1:])))
+        elif (kind == "year" and self.years is not None
+              and not self.years[0] <= int(value) <= self.years[1]):
+            known = f"{self.years[0]} to {self.years[1]}"
+        else:
+            return
+        raise UsageError(f"{given_as}: the graph holds no such {kind.replace('-', ' ')} "
+                         f"(it holds {known})")
 
 
 def held(engine_name: str, handle: Any) -> Held:
@@ -309,6 +316,34 @@ def answer(engine_name: str, handle: Any, query: CannedQuery, given: dict[str, s
            for p in query.params):
         held(engine_name, handle).check(query, given)
     return run(engine_name, handle, query.text, bound)
+
+
+def ask(layout: Layout, name: str | None, given: dict[str, str], *,
+        query_file: Path | None = None, engine: str = "oxigraph",
+        store_dir: Path | None = None, endpoint: str | None = None,
+        warn: Callable[[str], None] | None = None) -> Results:
+    """The answer of the canned query ``name`` (or of ``query_file``, with or without
+    a ``#+`` header) on the chosen engine: the embedded store (``oxigraph``), plain
+    rdflib over the built TriG, or the SPARQL endpoint at ``endpoint``. ``warn``
+    hears about an endpoint whose default graph looks empty."""
+    if query_file is not None:
+        if not query_file.is_file():
+            raise UsageError(f"no such query file: {query_file}")
+        canned = load_query(query_file, header_required=False)
+    elif name:
+        canned = find_query(layout.queries, name)
+    else:
+        raise UsageError("name a canned query (see `wsiskg queries`) or give --file")
+    if endpoint:
+        warning = default_graph_warning(endpoint)
+        if warning and warn is not None:
+            warn(warning)
+        return answer("remote", endpoint, canned, given)
+    if engine == "oxigraph":
+        from .store import open_embedded
+
+        return answer(engine, open_embedded(layout, store_dir), canned, given)
+    return answer(engine, open_engine(engine, layout.kg / "wsis.trig"), canned, given)
 
 
 # -- engines ----------------------------------------------------------------------

@@ -1,9 +1,13 @@
-"""Human renderings of results (build summaries, statistics)."""
+"""Human renderings of results (build summaries, statistics, validation and
+consistency verdicts, the query list, where source lines went): the text the
+commands print."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -12,6 +16,10 @@ from .build import BuildResult
 from .shacl import ValidationResult
 from .stats import FileStats
 from .validate import ValidationReport
+
+if TYPE_CHECKING:
+    from .consistency import ConsistencyResult
+    from .queries import CannedQuery
 
 
 def render_build(result: BuildResult, *, quiet: bool = False, corrections: bool = True) -> str:
@@ -80,7 +88,9 @@ def _short(iri: str) -> str:
     return iri
 
 
-def render_validation(report: ValidationReport, fmt: str) -> str:
+def render_validation(report: ValidationReport, fmt: str, *, quiet: bool = False) -> str:
+    """The report as ``human`` text, ``json`` or ``turtle``; ``quiet`` keeps only the
+    summary line and the violations of the human text."""
     if fmt == "json":
         return json.dumps({
             "conforms": report.conforms,
@@ -110,6 +120,8 @@ def render_validation(report: ValidationReport, fmt: str) -> str:
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     for (severity, shape), results in sorted(groups.items(),
                                              key=lambda kv: (order.get(kv[0][0], 3), kv[0][1])):
+        if quiet and severity != "Violation":
+            continue
         lines.append(f"{severity} {_short(shape)} ({len(results)})")
         for r in results:
             where = _lines(report, r.focus_node)
@@ -132,3 +144,34 @@ def _report_graph(report: ValidationReport) -> Graph:
     from .shacl import report_graph
 
     return report_graph(report.results)
+
+
+def render_consistency(result: ConsistencyResult) -> str:
+    """HermiT's verdict, the unsatisfiable classes and its explanation."""
+    verdict = "consistent" if result.consistent and not result.unsatisfiable else \
+        "INCONSISTENT" if not result.consistent else "unsatisfiable classes"
+    lines = [f"{verdict}: {result.triples} triples checked by {result.reasoner} in "
+             f"{result.seconds:.1f} s"]
+    lines += [f"  unsatisfiable: {cls}" for cls in result.unsatisfiable]
+    if result.explanation:
+        lines.append(f"  {result.explanation}")
+    return "\n".join(lines)
+
+
+def render_queries(queries: Iterable[CannedQuery]) -> str:
+    """Each canned query with its summary and parameters."""
+    lines = []
+    for query in queries:
+        lines.append(f"{query.name}: {query.summary}")
+        for param in query.params:
+            need = "required" if param.required else f"default {param.default}"
+            lines.append(f"    -p {param.name}=<{param.type}>  ({need}; e.g. "
+                         f"{param.name}={param.example})")
+    return "\n".join(lines)
+
+
+def render_lines(rows: Iterable[tuple[int, str, str, str]],
+                 roles: Collection[str] = ()) -> str:
+    """Source lines as number, role, outcome, text (only those of ``roles``, if any)."""
+    return "\n".join(f"{number:>5} {role:<12} {outcome:<14} {text[:100]}"
+                     for number, role, outcome, text in rows if not roles or role in roles)

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -426,14 +426,18 @@ class Builder:
                     jsonld=jsonld(self.index, description(self.index, iri)), **context)
 
 
-def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Site:
+def build_site(layout: Layout, store: Any, output: Path, lang: str = "en",
+               progress: Callable[[str], None] | None = None) -> Site:
     from . import plots
     from .diff import edition_diff
 
+    step = progress or (lambda _stage: None)
+    step("reading the graph")
     b = Builder(layout, store, lang)
     env, folder = _templates(layout)
     index = b.index
 
+    step("edition diffs")
     # edition diffs, by outcome
     diffs = []
     history: dict[str, list[tuple[str, str, Any]]] = defaultdict(list)   # outcome IRI ->
@@ -446,6 +450,7 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
             outcome = str(iris.outcome(change.action_line, change.outcome))
             history[outcome].append((older, newer, change))
 
+    step("trend pictures")
     # pictures (the matrices and target grids are HTML tables, whose counts are links)
     trends = set()
     for line in b.lines:
@@ -458,6 +463,7 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
     for entry in b.entries:
         by_outcome[entry.outcome].append(entry)
 
+    step("pages")
     # entry pages
     for entry in b.entries:
         iri = entry.iri
@@ -556,10 +562,12 @@ def build_site(layout: Layout, store: Any, output: Path, lang: str = "en") -> Si
     b.render(env, "ontology-nav.html", "ontology-nav.html", title="Ontology")
     nav = b.pages.pop("ontology-nav.html")
     b.pages["ontology.html"] = _with_nav(ontology_html(layout), nav)
+    step("the ontology page and static files")
     # static files
     b.pages["style.css"] = env.get_template("style.css").render(goals=b.goals)
     b.pages["search.js"] = (folder / "search.js").read_text(encoding="utf-8")
     b.pages["search-index.js"] = _search_index(b)
+    step(f"writing {len(b.pages) + len(b.binary)} files")
     return _write(output, b.pages, b.binary)
 
 

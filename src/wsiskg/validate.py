@@ -14,7 +14,7 @@ command fails (exit 1) only on ``sh:Violation``, warnings and infos are reported
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,16 +79,19 @@ def load_shapes(layout: Layout) -> Graph:
 # -- the API ---------------------------------------------------------------------
 
 def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
-             inference: str = "none", shapes: Sequence[Path] | None = None
-             ) -> ValidationReport:
+             inference: str = "none", shapes: Sequence[Path] | None = None,
+             progress: Callable[[str], None] | None = None) -> ValidationReport:
     """Validate the built graph (or the given files) against shapes/*.ttl.
 
     Given files are validated together with the ontology and the reference
     data (the nodes an edition links to), unless they include them already.
-    With ``shapes``, the files are validated alone against those shapes."""
+    With ``shapes``, the files are validated alone against those shapes.
+    ``progress`` hears the name of each stage as it starts."""
     if inference not in INFERENCE:
         raise UsageError(f"unknown inference {inference!r} (choose {', '.join(INFERENCE)})")
     started = time.perf_counter()
+    step = progress or (lambda _stage: None)
+    step("loading the data and the shapes")
     if shapes:
         files = list(paths or [])
         if not files:
@@ -114,6 +117,7 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
     if inference != "none":
         from .reason import owlrl_closure
 
+        step(f"{inference} closure (the slow part)")
         data = to_rdflib(store)
         expanded = owlrl_closure(data, inference)
         # keep the data's own literals: owlrl merges literals of equal Python value
@@ -124,6 +128,7 @@ def validate(layout: Layout, paths: Iterable[Path] | None = None, *,
                 inferred.add(triple)
         store.extend(_quads(inferred))
         exact_data.extra = inferred
+    step(f"SHACL validation of {len(store)} triples")
     results = validate_store(store, shapes_graph, exact_data)
     report = ValidationReport(results, inference, len(store),
                               time.perf_counter() - started, files, shapes=shapes_graph)
