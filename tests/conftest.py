@@ -1,8 +1,8 @@
 """Shared fixtures: the real project files, read once per test session.
 
 The session keeps the working tree as it found it: the embedded store, the
-report's cache and the locks go to a temporary folder ($WSISKG_STORE,
-$WSISKG_CACHE, $WSISKG_LOCKS), and the session fails when it created or
+report's cache, the locks and Hypothesis's database go to a temporary folder
+($WSISKG_STORE, $WSISKG_CACHE, $WSISKG_LOCKS), and the session fails when it created or
 changed a file of the checkout (tracked, untracked or ignored; the
 interpreter's and pytest's own caches aside).
 """
@@ -16,9 +16,12 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis.configuration import set_hypothesis_home_dir
+from pyoxigraph import QuerySolutions, RdfFormat, Store
 from rdflib import Dataset
 
 from wsiskg.build import EditionReport, read_edition
@@ -67,6 +70,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     session.config.stash[_STATE_FOLDER] = folder
     for variable, name in STATE.items():
         os.environ[variable] = str(folder / name)
+    # Hypothesis's example database and caches, by default .hypothesis/ in the current folder
+    set_hypothesis_home_dir(folder / "hypothesis")
     session.config.stash[_CHECKOUT] = checkout_state()
 
 
@@ -133,8 +138,25 @@ def dataset() -> Dataset:
 
 
 @functools.cache
-def load_expectations(source_id: str) -> dict:  # type: ignore[type-arg]
-    return yaml.safe_load((EXPECTATIONS / f"{source_id}.yaml").read_text(encoding="utf-8"))
+def load_expectations(source_id: str) -> dict[str, Any]:
+    loaded = yaml.safe_load((EXPECTATIONS / f"{source_id}.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict), source_id
+    return loaded
+
+
+def select(store: Store, text: str, **options: Any) -> QuerySolutions:
+    """The solutions of a SELECT query on an Oxigraph store (a failure when the
+    query is an ASK or a CONSTRUCT)."""
+    found = store.query(text, **options)
+    assert isinstance(found, QuerySolutions), text
+    return found
+
+
+def nquads(store: Store) -> bytes:
+    """An Oxigraph store's quads, serialized as N-Quads."""
+    dump = store.dump(format=RdfFormat.N_QUADS)
+    assert dump is not None
+    return dump
 
 
 @pytest.fixture

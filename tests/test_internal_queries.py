@@ -21,7 +21,7 @@ TRIG = ROOT / "data" / "kg" / "wsis.trig"
 
 @pytest.fixture(scope="module")
 def oxigraph() -> Store:
-    return open_engine("oxigraph", TRIG)  # type: ignore[no-any-return]
+    return open_engine("oxigraph", TRIG)  # type: ignore[no-any-return]  # open_engine is typed Any
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,14 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import RdfFormat, Store
 from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.term import Node
 
 from wsiskg.cli import main
 from wsiskg.paths import Layout
 from wsiskg.plots import GOAL_COLOURS, goal_names, matrix_data
 from wsiskg.queries import load_queries
 from wsiskg.site import build_site, page_name
-from wsiskg.store import graph_files, open_embedded
+from wsiskg.store import EmbeddedStore, graph_files, open_embedded
 
 from .conftest import ROOT, load_expectations
 
@@ -98,7 +99,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store() -> Store:
+def store() -> EmbeddedStore:
     return open_embedded(Layout(ROOT))
 
 
@@ -147,7 +148,7 @@ def _count_entry_links(page: _Page) -> set[str]:
     return {href for href, _ in page.link_texts if href.startswith("entry-")}
 
 
-def test_matrix_counts_open_their_entries(site: Path, store: Store) -> None:
+def test_matrix_counts_open_their_entries(site: Path, store: EmbeddedStore) -> None:
     """Verify, for each edition with SDG links, that each count of the canned matrix
     query is printed on the edition page as a link to a page listing exactly that many
     entries of the action line linked to the goal."""
@@ -178,7 +179,7 @@ SELECT ?line ?goal (COUNT(DISTINCT ?outcome) AS ?n) WHERE {
 } GROUP BY ?line ?goal"""
 
 
-def test_cross_edition_matrix(site: Path, store: Store) -> None:
+def test_cross_edition_matrix(site: Path, store: EmbeddedStore) -> None:
     """Verify the cross-edition matrix: per action line and goal, the number of
     outcomes linked in any edition opens a page with one row per such outcome, and the
     per-edition counts open the per-edition cell pages."""
@@ -226,8 +227,8 @@ def test_entry_page_shows_everything_printed(site: Path) -> None:
     assert "outcome-C5-B4.html" in {h for h, _ in page.link_texts}
 
 
-def _description(dataset: Dataset, entity: str) -> set[tuple[object, object, object]]:
-    found = set()
+def _description(dataset: Dataset, entity: str) -> set[tuple[Node, Node, Node]]:
+    found: set[tuple[Node, Node, Node]] = set()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         if str(s) == entity or str(s).startswith(entity + "/"):
             found.add((s, p, o))
@@ -306,7 +307,7 @@ def french_store() -> Store:
     return store
 
 
-def test_goal_names_fall_back_to_english(store: Store) -> None:
+def test_goal_names_fall_back_to_english(store: EmbeddedStore) -> None:
     """Verify on the shipped graph that a language without labels falls back to the
     English short names, and that English gives the UN's short names."""
     english = goal_names(store, "en")
@@ -352,7 +353,7 @@ SELECT DISTINCT ?label WHERE {
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
-def test_search_in_headless_chromium(site: Path, store: Store, tmp_path: Path) -> None:
+def test_search_in_headless_chromium(site: Path, store: EmbeddedStore, tmp_path: Path) -> None:
     """Verify in headless Chromium that the word "cybersecurity" in the search box
     lists exactly the entries whose outcome text, results or activities hold it, and
     that a word found nowhere lists none."""

@@ -121,7 +121,8 @@ def test_remote_query_equals_embedded(loaded: str, name: str) -> None:
     local = run("oxigraph", open_embedded(Layout(ROOT)), query.text, bound)
     remote = run_remote(f"{loaded}/query", query.text, bound)
 
-    def normal(rows: list[dict[str, tuple[str, str, str | None]]]) -> list[object]:
+    def normal(rows: list[dict[str, tuple[str, str, str | None]]]
+               ) -> list[tuple[tuple[str, str, str | None], ...]]:
         return sorted(tuple(sorted((k, v[1], v[2]) for k, v in r.items())) for r in rows)
 
     assert normal(remote.rows) == normal(local.rows)
