@@ -284,53 +284,58 @@ def test_report_lang_is_validated(tmp_path: Path) -> None:
     assert not (tmp_path / "s").exists()
 
 
-GOAL_9_FR = ("Bâtir une infrastructure résiliente, promouvoir une industrialisation "
-             "durable qui profite à tous et encourager l’innovation")
-TARGET_9C_FR = ("Accroître nettement l’accès aux technologies de l’information et des "
-                "communications")
-FRENCH = f"""
+# the graph holds goal and target names in the six UN languages; German is not one
+GOAL_9_DE = ("Eine widerstandsfähige Infrastruktur aufbauen, breitenwirksame und nachhaltige "
+             "Industrialisierung fördern und Innovationen unterstützen")
+TARGET_9C_DE = ("Den Zugang zur Informations- und Kommunikationstechnologie erheblich "
+                "erweitern")
+GERMAN = f"""
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/wsis-kg/id/sdg/goal/9>
-    skos:altLabel "Industrie, innovation et infrastructure"@fr ;
-    skos:prefLabel "{GOAL_9_FR}"@fr .
-<https://w3id.org/wsis-kg/id/sdg/target/9.c> skos:prefLabel "{TARGET_9C_FR}"@fr .
+    skos:altLabel "Industrie, Innovation und Infrastruktur"@de ;
+    skos:prefLabel "{GOAL_9_DE}"@de .
+<https://w3id.org/wsis-kg/id/sdg/target/9.c> skos:prefLabel "{TARGET_9C_DE}"@de .
 """
 
 
 @pytest.fixture(scope="module")
-def french_store() -> Store:
-    """The real graph plus French labels for goal 9 and target 9.c."""
+def german_store() -> Store:
+    """The real graph plus German labels for goal 9 and target 9.c."""
     store = Store()
     for _, path in graph_files(Layout(ROOT)):
         store.load(path=str(path), format=RdfFormat.TURTLE)
-    store.load(FRENCH.encode("utf-8"), format=RdfFormat.TURTLE)
+    store.load(GERMAN.encode("utf-8"), format=RdfFormat.TURTLE)
     return store
 
 
 def test_goal_names_fall_back_to_english(store: EmbeddedStore) -> None:
-    """Verify on the shipped graph that a language without labels falls back to the
-    English short names, and that English gives the UN's short names."""
+    """Verify on the shipped graph that English gives the UN's short names, French
+    (one of the six UN languages the graph holds) gives all 17 in French, and a
+    language without labels falls back to the English names, goal by goal."""
     english = goal_names(store, "en")
     assert english[9] == ("Industry, innovation and infrastructure", "en")
-    assert len(english) == 17
+    assert len(english) == 17 and all(lang == "en" for _, lang in english.values())
     french = goal_names(store, "fr")
-    assert all(french[g] == english[g] for g in english if french[g][1] != "fr")
+    assert french[9] == ("Industrie, innovation et infrastructure", "fr")
+    assert sorted(french) == sorted(english)
+    assert all(lang == "fr" and french[g][0] != english[g][0] for g, (_, lang) in french.items())
+    assert goal_names(store, "de") == english
 
 
-def test_report_in_french(french_store: Store, tmp_path: Path,
+def test_report_in_german(german_store: Store, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Verify a report in French from a graph holding @fr labels: goal 9 and target
-    9.c in French and marked lang="fr", other goals in English."""
+    """Verify a report in German from a graph holding @de labels for goal 9 and target
+    9.c only: those in German and marked lang="de", the other goals in English."""
     monkeypatch.setenv("WSISKG_CACHE", str(tmp_path / "cache"))
-    site = build_site(Layout(ROOT), french_store, tmp_path / "site", lang="fr").folder
+    site = build_site(Layout(ROOT), german_store, tmp_path / "site", lang="de").folder
     goal = (site / "sdg-goal-9.html").read_text(encoding="utf-8")
-    assert '<span lang="fr">Industrie, innovation et infrastructure</span>' in goal
-    assert "Accroître nettement l’accès" in goal
+    assert '<span lang="de">Industrie, Innovation und Infrastruktur</span>' in goal
+    assert TARGET_9C_DE in goal
     matrix = (site / "matrix.html").read_text(encoding="utf-8")
-    assert '<span lang="fr">Industrie, innovation et infrastructure</span>' in matrix
-    assert "<span>Quality education</span>" in matrix              # no French label yet
-    assert goal_names(french_store, "fr")[9] == ("Industrie, innovation et infrastructure",
-                                                 "fr")
+    assert '<span lang="de">Industrie, Innovation und Infrastruktur</span>' in matrix
+    assert "<span>Quality education</span>" in matrix              # no German label
+    assert goal_names(german_store, "de")[9] == ("Industrie, Innovation und Infrastruktur",
+                                                 "de")
 
 
 def _chromium(tmp_path: Path, *args: str) -> str:

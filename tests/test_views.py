@@ -191,9 +191,13 @@ def test_trend_shows_what_diff_finds(store: EmbeddedStore) -> None:
 
 
 def test_plot_matrix_in_french(tmp_path: Path) -> None:
-    """Verify `plot matrix --lang fr` on the shipped graph (goal names fall back to
-    English where there is no French label)."""
-    result = CliRunner().invoke(main, ["plot", "matrix", "--lang", "fr",
-                                       "-o", str(tmp_path / "m.png")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "m.png").stat().st_size > 15_000
+    """Verify `plot matrix --lang fr` on the shipped graph (which holds French goal
+    names): a complete PNG, not the English picture."""
+    pictures = {}
+    for lang in ("fr", "en"):
+        out = tmp_path / f"m-{lang}.png"
+        result = CliRunner().invoke(main, ["plot", "matrix", "--lang", lang, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        pictures[lang] = out.read_bytes()
+    assert pictures["fr"].startswith(b"\x89PNG") and len(pictures["fr"]) > 15_000
+    assert pictures["fr"] != pictures["en"]
