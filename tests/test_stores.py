@@ -152,9 +152,10 @@ def test_unreachable_endpoint_is_reported() -> None:
 
 
 def test_endpoint_must_be_http() -> None:
-    """Verify that a non-HTTP endpoint is a usage error."""
-    code, _, err = cli("query", "amendment-proposals", "--endpoint", "file:///etc/passwd")
-    assert code == 2 and "http" in err
+    """Verify that a non-HTTP endpoint is a usage error naming the URL, with no rows."""
+    code, out, err = cli("query", "amendment-proposals", "--endpoint", "file:///etc/passwd")
+    assert code == 2 and out == ""
+    assert "not an http(s) endpoint URL: 'file:///etc/passwd'" in err
 
 
 # -- the embedded store and export ------------------------------------------------------
