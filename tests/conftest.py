@@ -50,18 +50,26 @@ def checkout_state(root: Path = ROOT) -> dict[str, str] | None:
         return None
     if done.returncode != 0:
         return None
-    found = {}
-    for record in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        if not record:
-            continue
-        status, name = record[:2], record[3:]
+    found: dict[str, str] = {}
+
+    def note(name: str, status: str) -> None:
         if any(part in OWN_CACHES for part in Path(name).parts):
-            continue
+            return
         try:
             info = (root / name).lstat()
             found[name] = f"{status} {info.st_size} {info.st_mtime_ns}"
         except OSError:
             found[name] = f"{status} gone"
+
+    for record in done.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        status, name = record[:2], record[3:]
+        if not record or name.split("/")[0] == ".venv":
+            continue
+        note(name, status)
+        if name.endswith("/"):  # an ignored folder, listed whole: what is inside it
+            for folder, subfolders, files in os.walk(root / name):
+                for item in (*subfolders, *files):
+                    note(str((Path(folder) / item).relative_to(root)), status)
     return found
 
 
