@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pyoxigraph import RdfFormat, Store
@@ -18,7 +19,7 @@ from wsiskg.readers.dispatch import read_plan
 from wsiskg.records import PlanOutputRecord, PlanRead
 from wsiskg.sources import Source
 
-from .conftest import ROOT, load_expectations
+from .conftest import ROOT, load_expectations, select
 
 EXPECTED = load_expectations("baap-2018-2021")
 
@@ -75,18 +76,18 @@ def _fields(output: PlanOutputRecord) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("expected", EXPECTED["outputs"], ids=lambda o: o["number"])
-def test_output_as_printed(plan: PlanRead, expected: dict) -> None:  # type: ignore[type-arg]
+def test_output_as_printed(plan: PlanRead, expected: dict[str, Any]) -> None:
     """Verify an output's objective, outcome, programme, resolutions, action lines and SDGs."""
     output = next(o for o in plan.outputs if o.number == expected["number"])
     assert output.first_line == expected["first_line"]
     assert output.heading.strip() == expected["title"].strip()
     assert output.title.strip() == expected["table_title"].strip()
     want = {k: expected.get(k, []) for k in _fields(output)}
-    want["pp_resolutions"] = sorted(str(n) for n in want["pp_resolutions"])  # type: ignore[arg-type]
-    want["wtdc_resolutions"] = sorted(str(n) for n in want["wtdc_resolutions"])  # type: ignore[arg-type]
-    want["wtdc_recommendations"] = sorted(str(n) for n in want["wtdc_recommendations"])  # type: ignore[arg-type]
-    want["sdg_goals"] = sorted(want["sdg_goals"])  # type: ignore[type-var]
-    want["sdg_targets"] = sorted(map(str, want["sdg_targets"]))  # type: ignore[arg-type]
+    want["pp_resolutions"] = sorted(str(n) for n in want["pp_resolutions"])
+    want["wtdc_resolutions"] = sorted(str(n) for n in want["wtdc_resolutions"])
+    want["wtdc_recommendations"] = sorted(str(n) for n in want["wtdc_recommendations"])
+    want["sdg_goals"] = sorted(want["sdg_goals"])
+    want["sdg_targets"] = sorted(map(str, want["sdg_targets"]))
     assert _fields(output) == want
 
 
@@ -112,7 +113,7 @@ def test_statements_are_kept_not_expanded(plan: PlanRead) -> None:
 
 
 @pytest.mark.parametrize("expected", EXPECTED["proposals"], ids=lambda p: str(p["number"]))
-def test_amendment_proposals(plan: PlanRead, expected: dict) -> None:  # type: ignore[type-arg]
+def test_amendment_proposals(plan: PlanRead, expected: dict[str, Any]) -> None:
     """Verify each proposal's output, heading and the text it inserts (read once where
     printed twice; proposal 3's heading corrected to the output it amends)."""
     proposal = next(p for p in plan.proposals if p.number == expected["number"])
@@ -157,7 +158,7 @@ def bridge() -> dict[tuple[str, str, str, str], dict[str, str]]:
     store.load(path=str(ROOT / "data" / "kg" / "wsis.trig"), format=RdfFormat.TRIG)
     query = (ROOT / "queries" / "action-plan-bridge.rq").read_text(encoding="utf-8")
     found: dict[tuple[str, str, str, str], dict[str, str]] = {}
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+    for row in select(store, query, use_default_graph_as_union=True):
         key = (row["editionId"].value, row["actionLine"].value, row["outcome"].value,
                row["objectiveNumber"].value)
         found.setdefault(key, {})[row["target"].value] = row["status"].value

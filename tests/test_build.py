@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from wsiskg import iris
@@ -119,7 +119,7 @@ def test_corrections_are_in_the_graph(edition_reports: dict[str, EditionReport],
                  if f"/entry/{report.edition}/" in str(n) or
                  str(n).startswith(str(iris.edition(report.edition)))]
         assert len(nodes) == len(fixes), sid
-    fix = iris.URIRef(str(iris.entry("2019-draft-zero", "C2", "B")) + "/correction/1")
+    fix = URIRef(str(iris.entry("2019-draft-zero", "C2", "B")) + "/correction/1")
     assert graph.value(fix, WSIS.printedText) == Literal("2020- 20203")
     assert graph.value(fix, WSIS.correctedText) == Literal("2020-2023")
     assert graph.value(fix, WSIS.correctionRule) == Literal("dz-c2-b-timing")
@@ -142,7 +142,7 @@ def test_edition_graph_links_to_described_nodes_only(sources: dict[str, Source],
     subjects = {s for s, _, _, _ in data.quads((None, None, None, None))}
     subjects |= {iris.edition(s.edition.id) for s in sources.values() if s.edition}
     for s, p, o, _ in data.quads((None, None, None, None)):
-        if p != RDF.type and isinstance(o, iris.URIRef) and str(o).startswith(iris.ID):
+        if p != RDF.type and isinstance(o, URIRef) and str(o).startswith(iris.ID):
             assert o in subjects, (s, p, o)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -318,7 +320,8 @@ def test_2010_column_without_numbered_activities() -> None:
 
 # -- properties ------------------------------------------------------------
 
-PARSERS = [cells.parse_timing, cells.parse_sdg_refs, cells.parse_resolutions,
+PARSERS: list[Callable[[str], object]] = [
+           cells.parse_timing, cells.parse_sdg_refs, cells.parse_resolutions,
            cells.parse_strategic_goals, cells.parse_plan_refs,
            cells.parse_regional_initiatives, cells.parse_gca_pillars, cells.parse_results_cell,
            cells.parse_activities_2010, cells.split_items, cells.find_mentions]
@@ -326,9 +329,9 @@ PARSERS = [cells.parse_timing, cells.parse_sdg_refs, cells.parse_resolutions,
 
 @pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+@given(text=st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=200)
        | st.from_regex(r"(SDG |Goal |Res\. |PP Res\. |A\d+\*?: )?[0-9., &a-z()/-]{0,40}"))
-def test_parsers_raise_only_their_own_error(parser, text: str) -> None:  # type: ignore[no-untyped-def]
+def test_parsers_raise_only_their_own_error(parser: Callable[[str], object], text: str) -> None:
     """Verify that arbitrary text never raises anything but CellParseError."""
     try:
         parser(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def _norm(text: str) -> str:
     return re.sub(r"\W+", "", text).lower()
 
 
-def differences(entry: Entry, expected: dict) -> list[str]:  # type: ignore[type-arg]
+def differences(entry: Entry, expected: dict[str, Any]) -> list[str]:
     """Every field of an expectation that the parsed entry does not match."""
     found: list[str] = []
 

@@ -19,6 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from wsiskg.cli import main
+from wsiskg.locks import holding, kg_lock_path
+from wsiskg.paths import Layout
 
 from .conftest import ROOT
 
@@ -131,6 +133,21 @@ def test_concurrent_writers_and_kill_9_leave_everything_whole(tmp_path: Path) ->
     assert _answers(root) == answers["a"]
     assert outcomes["killed"] >= 1 and outcomes["finished"] >= 1, outcomes
     assert loop_seconds < 600
+
+
+def test_the_data_lock_goes_where_wsiskg_locks_says(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verify that data/kg's lock is .wsiskg/kg.lock under the project folder, or, with
+    $WSISKG_LOCKS, a file there of its own per project folder, the only file that
+    holding it creates."""
+    monkeypatch.delenv("WSISKG_LOCKS")
+    assert kg_lock_path(Layout(tmp_path / "a")) == tmp_path / "a" / ".wsiskg" / "kg.lock"
+    monkeypatch.setenv("WSISKG_LOCKS", str(tmp_path / "locks"))
+    first, second = kg_lock_path(Layout(tmp_path / "a")), kg_lock_path(Layout(tmp_path / "b"))
+    assert first.parent == second.parent == tmp_path / "locks" and first != second
+    assert kg_lock_path(Layout(tmp_path / "a")) == first
+    with holding(first, "data/kg", write=True):
+        assert list((tmp_path / "locks").iterdir()) == [first]
 
 
 def test_a_store_that_fails_to_open_is_rebuilt(tmp_path: Path) -> None:

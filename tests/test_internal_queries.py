@@ -35,7 +35,7 @@ def _normal(results: Results) -> list[tuple[tuple[str, str, str, str], ...]]:
 
 @pytest.fixture(scope="module")
 def oxigraph() -> Store:
-    return open_engine("oxigraph", TRIG)  # type: ignore[no-any-return]
+    return open_engine("oxigraph", TRIG)  # type: ignore[no-any-return]  # open_engine is typed Any
 
 
 @pytest.fixture(scope="module")

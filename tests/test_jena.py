@@ -21,7 +21,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    Variable,
+)
 
 from wsiskg import __version__
 from wsiskg.paths import Layout
@@ -72,6 +83,8 @@ def _normal(results: Results) -> list[list[tuple[str, tuple[str, str, str | None
                   for row in results.rows)
 
 
+Substitutions = dict[Variable, NamedNode | BlankNode | Literal | Triple]
+
 class _UnionStore:
     """A store queried as users load one: the default graph is the union of the
     named graphs (not the embedded store's copy of it)."""
@@ -79,8 +92,9 @@ class _UnionStore:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def query(self, text: str, *, substitutions: object = None,
-              use_default_graph_as_union: bool = False) -> object:
+    def query(self, text: str, *, substitutions: Substitutions | None = None,
+              use_default_graph_as_union: bool = False
+              ) -> QuerySolutions | QueryBoolean | QueryTriples:
         return self.store.query(text, substitutions=substitutions,
                                 use_default_graph_as_union=True)
 

@@ -26,8 +26,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from wsiskg import __version__
+from wsiskg.cli import main
+from wsiskg.paths import Layout
+from wsiskg.store import open_embedded
 
 from .conftest import ROOT
 
@@ -182,16 +186,22 @@ def test_export_and_release_equal_the_checkout(venv: Path, user: Path,
 
 def test_diff_plot_report(venv: Path, user: Path) -> None:
     """Verify diff, plot and report work from the user's folder (the store goes to
-    the user's cache folder, not the current one)."""
+    the user's cache folder, not the current one), the diff the checkout's."""
     done = run(venv, user, "diff", "2019-draft-zero", "2019", "-f", "json")
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)
+    here = CliRunner().invoke(main, ["--root", str(ROOT), "diff", "2019-draft-zero", "2019",
+                                     "-f", "json"])
+    assert here.exit_code == 0, here.output
+    installed = json.loads(done.stdout)
+    assert installed == json.loads(here.stdout) and installed["changes"]
     done = run(venv, user, "plot", "matrix", "--edition", "2019", "-o", "matrix.png")
     assert done.returncode == 0, done.stderr
     assert (user / "matrix.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     done = run(venv, user, "report", "-o", "site")
     assert done.returncode == 0, done.stderr
-    assert (user / "site" / "index.html").is_file()
+    index = (user / "site" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="matrix.html">' in index
+    assert '<a href="matrix.html">' in (user / "site" / "matrix.html").read_text(encoding="utf-8")
     assert not (user / ".wsiskg").exists()
     assert any((user / "cache" / "wsiskg").rglob("store"))
 
@@ -221,7 +231,8 @@ def served(venv: Path, user: Path) -> Iterator[str]:
 
 
 def test_serve(served: str) -> None:
-    """Verify the installed package serves the graph: one SPARQL query over HTTP."""
+    """Verify the installed package serves the graph: one SPARQL query over HTTP,
+    answered as the checkout's embedded store answers it."""
     query = ("SELECT (COUNT(*) AS ?n) WHERE "
              "{ ?e a <https://w3id.org/wsis-kg/ontology#RoadmapEntry> }")
     request = urllib.request.Request(
@@ -229,7 +240,9 @@ def test_serve(served: str) -> None:
         headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=30) as response:
         data = json.loads(response.read())
-    assert int(data["results"]["bindings"][0]["n"]["value"]) > 200
+    expected = [int(row["n"].value) for row in open_embedded(Layout(ROOT)).query(query)]
+    assert [int(row["n"]["value"]) for row in data["results"]["bindings"]] == expected
+    assert expected[0] > 200
 
 
 @pytest.mark.parametrize("args", [("build",), ("lines", "roadmaps-2010")])

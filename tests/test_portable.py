@@ -14,6 +14,8 @@ from rdflib.namespace import SH
 from wsiskg.paths import Layout
 from wsiskg.validate import validate
 
+from .conftest import select
+
 ROOT = Path(__file__).resolve().parents[1]
 pyrudof = pytest.importorskip("pyrudof", reason="pyrudof (test extra) is not installed")
 
@@ -57,8 +59,8 @@ def test_dangling_link_shape_targets_every_class_with_instances() -> None:
     store = Store()
     for path in sorted(layout.kg.glob("*.ttl")):
         store.load(path=str(path), format=RdfFormat.TURTLE)
-    used = {row[0].value for row in store.query(
-        "SELECT DISTINCT ?class WHERE { ?s a ?class . "
+    used = {row[0].value for row in select(
+        store, "SELECT DISTINCT ?class WHERE { ?s a ?class . "
         "FILTER STRSTARTS(STR(?class), 'https://w3id.org/wsis-kg/ontology#') }")}
     shapes = Graph().parse(layout.shapes / "integrity.ttl")
     shape = next(s for s in shapes.subjects() if str(s).endswith("NoDanglingLinkShape"))

@@ -24,6 +24,7 @@ from rdflib.namespace import SKOS
 from wsiskg.cli import main
 from wsiskg.errors import UsageError
 from wsiskg.queries import Results, bind, load_queries, open_engine, render, run
+from wsiskg.store import EmbeddedStore
 
 from .conftest import ROOT, load_expectations
 
@@ -33,8 +34,10 @@ TRIG = ROOT / "data" / "kg" / "wsis.trig"
 
 
 @pytest.fixture(scope="module")
-def oxigraph() -> Store:
-    return open_engine("oxigraph", TRIG)  # type: ignore[no-any-return]
+def oxigraph() -> EmbeddedStore:
+    store = open_engine("oxigraph", TRIG)
+    assert isinstance(store, EmbeddedStore)
+    return store
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +45,7 @@ def rdflib_dataset() -> Any:
     return open_engine("rdflib", TRIG)
 
 
-def answer(store: Store, name: str, **params: str) -> list[dict[str, str]]:
+def answer(store: Store | EmbeddedStore, name: str, **params: str) -> list[dict[str, str]]:
     query = QUERIES[name]
     results = run("oxigraph", store, query.text, bind(query, params))
     return [{k: v[1] for k, v in row.items()} for row in results.rows]
@@ -86,7 +89,7 @@ def test_header_and_prefixes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_same_result_on_oxigraph_and_rdflib(name: str, oxigraph: Store,
+def test_same_result_on_oxigraph_and_rdflib(name: str, oxigraph: EmbeddedStore,
                                             rdflib_dataset: Any) -> None:
     """Verify that the query runs on the real graph with its example parameters and gives
     the same solutions on the embedded Oxigraph store and on plain rdflib."""
@@ -101,7 +104,7 @@ def test_same_result_on_oxigraph_and_rdflib(name: str, oxigraph: Store,
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n.endswith("-violation")])
-def test_violation_checks_pass_on_the_real_graph(name: str, oxigraph: Store) -> None:
+def test_violation_checks_pass_on_the_real_graph(name: str, oxigraph: EmbeddedStore) -> None:
     """Verify that every data-quality check returns zero rows on the built graph."""
     assert answer(oxigraph, name) == []
 
@@ -166,10 +169,12 @@ def test_sdg_indicator_violation_names_both_defects() -> None:
 # -- answers read from the documents -----------------------------------------------
 
 def _outcomes(source: str) -> list[dict[str, Any]]:
-    return load_expectations(source)["outcomes"]  # type: ignore[no-any-return]
+    outcomes = load_expectations(source)["outcomes"]
+    assert isinstance(outcomes, list)
+    return outcomes
 
 
-def test_entries_by_sdg_target(oxigraph: Store) -> None:
+def test_entries_by_sdg_target(oxigraph: EmbeddedStore) -> None:
     """Verify the draft-zero entries citing target 16.2, against every outcome read."""
     rows = answer(oxigraph, "entries-by-sdg-target", target="16.2", edition="2019-draft-zero")
     found = {(r["actionLine"], r["outcome"]) for r in rows}
@@ -179,7 +184,7 @@ def test_entries_by_sdg_target(oxigraph: Store) -> None:
     assert ("C5", "B1") in found
 
 
-def test_entries_by_sdg_goal_counts_targets(oxigraph: Store) -> None:
+def test_entries_by_sdg_goal_counts_targets(oxigraph: EmbeddedStore) -> None:
     """Verify that goal 9 reaches the 2019 entries citing goal 9 or any 9.x target."""
     rows = answer(oxigraph, "entries-by-sdg-goal", goal="9", edition="2019")
     found = {(r["actionLine"], r["outcome"]) for r in rows}
@@ -189,7 +194,7 @@ def test_entries_by_sdg_goal_counts_targets(oxigraph: Store) -> None:
         assert ((outcome["action_line"], outcome["label"]) in found) == cites
 
 
-def test_sdg_coverage_matrix(oxigraph: Store) -> None:
+def test_sdg_coverage_matrix(oxigraph: EmbeddedStore) -> None:
     """Verify the 2024 draft's action line x goal counts against all 68 outcomes read."""
     expected: Counter[tuple[str, str]] = Counter()
     for outcome in _outcomes("roadmaps-2024-draft"):
@@ -201,7 +206,7 @@ def test_sdg_coverage_matrix(oxigraph: Store) -> None:
     assert {(r["actionLine"], r["goalNumber"]): int(r["entries"]) for r in rows} == expected
 
 
-def test_sdg_targets_not_reached(oxigraph: Store) -> None:
+def test_sdg_targets_not_reached(oxigraph: EmbeddedStore) -> None:
     """Verify that no target is reached in 2010 (no SDG column) and 9.c is in 2019."""
     assert len(answer(oxigraph, "sdg-targets-not-reached", edition="2010")) == 169
     unreached = {r["target"] for r in answer(oxigraph, "sdg-targets-not-reached",
@@ -231,7 +236,7 @@ def _hand_curated(code: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh-Hans", "es", "fr", "ru"])
-def test_sdg_targets_not_reached_in_a_language(oxigraph: Store, lang: str) -> None:
+def test_sdg_targets_not_reached_in_a_language(oxigraph: EmbeddedStore, lang: str) -> None:
     """Verify that `lang` gives each target's title in that language, as open-sdg prints
     it, one row per target."""
     rows = answer(oxigraph, "sdg-targets-not-reached", edition="2019", lang=lang)
@@ -242,7 +247,7 @@ def test_sdg_targets_not_reached_in_a_language(oxigraph: Store, lang: str) -> No
         assert row["lang"] == lang
 
 
-def test_sdg_labels_fall_back_to_english(oxigraph: Store) -> None:
+def test_sdg_labels_fall_back_to_english(oxigraph: EmbeddedStore) -> None:
     """Verify English titles without `lang`, and for a title lacking the language asked
     for (French removed from a copy of the graph)."""
     rows = answer(oxigraph, "most-cited-sdg-targets", edition="2019")
@@ -259,7 +264,7 @@ def test_sdg_labels_fall_back_to_english(oxigraph: Store) -> None:
     assert titles["9.1"] == _open_sdg("fr", "targets", "9-1-title")
 
 
-def test_sdg_coverage_matrix_goal_names(oxigraph: Store) -> None:
+def test_sdg_coverage_matrix_goal_names(oxigraph: EmbeddedStore) -> None:
     """Verify the goal short names of the matrix in Russian, one name per goal."""
     rows = answer(oxigraph, "sdg-coverage-matrix", edition="2019", lang="ru")
     names = {(r["goalNumber"], r["goalName"]) for r in rows}
@@ -279,7 +284,7 @@ def _itu_custodian_listings() -> set[tuple[str, str]]:
     return {(row[2].strip(), row[4].strip()) for row in rows if row[6] in codes}
 
 
-def test_entries_on_itu_custodian_indicators(oxigraph: Store) -> None:
+def test_entries_on_itu_custodian_indicators(oxigraph: EmbeddedStore) -> None:
     """Verify the 2019 entries bearing on ITU-custodian indicators, against every outcome
     read and the indicators the sources name ITU custodian of."""
     listings = _itu_custodian_listings()
@@ -305,7 +310,7 @@ def test_entries_on_itu_custodian_indicators(oxigraph: Store) -> None:
         for n in {r["indicator"] for r in rows}}
 
 
-def test_resolutions_by_action_line(oxigraph: Store) -> None:
+def test_resolutions_by_action_line(oxigraph: EmbeddedStore) -> None:
     """Verify C6 in 2010: Council Res. 1305 cited by b and d, PP 102 and 133 by d."""
     rows = answer(oxigraph, "resolutions-by-action-line", action_line="C6", edition="2010")
     counts = {r["label"]: int(r["entries"]) for r in rows}
@@ -314,7 +319,7 @@ def test_resolutions_by_action_line(oxigraph: Store) -> None:
     assert rows[0]["label"] == "Council Resolution 1305"       # most cited first
 
 
-def test_outcome_history(oxigraph: Store) -> None:
+def test_outcome_history(oxigraph: EmbeddedStore) -> None:
     """Verify C2 A across the editions: the timing each prints."""
     rows = answer(oxigraph, "outcome-history", action_line="C2", outcome="A")
     timings = {r["editionId"]: r["value"] for r in rows if r["what"] == "timing"}
@@ -326,7 +331,7 @@ def test_outcome_history(oxigraph: Store) -> None:
     assert {r["editionId"] for r in rows} == {"2010", "2019-draft-zero", "2019", "2024-draft"}
 
 
-def test_sdg_links_changed_between_draft_and_2019(oxigraph: Store) -> None:
+def test_sdg_links_changed_between_draft_and_2019(oxigraph: EmbeddedStore) -> None:
     """Verify the only SDG change from the draft zero to 2019: C5 B4 drops 11.5."""
     rows = answer(oxigraph, "sdg-links-changed", edition_a="2019-draft-zero",
                   edition_b="2019")
@@ -336,7 +341,7 @@ def test_sdg_links_changed_between_draft_and_2019(oxigraph: Store) -> None:
 
 @pytest.mark.parametrize(("source", "edition", "year"), [
     ("roadmaps-2024-draft", "2024-draft", "2021"), ("roadmaps-2010", "2010", "2011")])
-def test_outcomes_active_in_year(oxigraph: Store, source: str, edition: str,
+def test_outcomes_active_in_year(oxigraph: EmbeddedStore, source: str, edition: str,
                                  year: str) -> None:
     """Verify the entries active in a year against every timing read."""
     expected = set()
@@ -349,7 +354,7 @@ def test_outcomes_active_in_year(oxigraph: Store, source: str, edition: str,
     assert {(r["actionLine"], r["outcome"]) for r in rows} == expected
 
 
-def test_outcomes_ended_before_year(oxigraph: Store) -> None:
+def test_outcomes_ended_before_year(oxigraph: EmbeddedStore) -> None:
     """Verify the 2010 entries whose timing ended before 2013, against every timing read."""
     expected = {(o["action_line"], o["label"]) for o in _outcomes("roadmaps-2010")
                 if o.get("timing") and o["timing"]["end"] is not None
@@ -359,7 +364,7 @@ def test_outcomes_ended_before_year(oxigraph: Store) -> None:
     assert ("C2", "A") in expected
 
 
-def test_action_plan_bridge(oxigraph: Store) -> None:
+def test_action_plan_bridge(oxigraph: EmbeddedStore) -> None:
     """Verify the bridge for draft-zero C5 A2 and objective 2 (see test_action_plan)."""
     rows = answer(oxigraph, "action-plan-bridge", edition="2019-draft-zero", objective="2")
     agreement = {r["target"] for r in rows if (r["actionLine"], r["outcome"]) == ("C5", "A2")
@@ -367,7 +372,7 @@ def test_action_plan_bridge(oxigraph: Store) -> None:
     assert agreement == {"9.1", "9.c", "11.b"}
 
 
-def test_action_lines_plan_vs_roadmaps(oxigraph: Store) -> None:
+def test_action_lines_plan_vs_roadmaps(oxigraph: EmbeddedStore) -> None:
     """Verify C5: the plan outputs naming it (read from the plan) and the C5 entries."""
     plan = load_expectations("baap-2018-2021")["outputs"]
     c5_outputs = sum(1 for o in plan if "C5" in o["action_lines"])
@@ -380,7 +385,7 @@ def test_action_lines_plan_vs_roadmaps(oxigraph: Store) -> None:
     assert int(rows["C10"]["roadmapEntries"]) == 0
 
 
-def test_entries_without_sdg_links(oxigraph: Store) -> None:
+def test_entries_without_sdg_links(oxigraph: EmbeddedStore) -> None:
     """Verify the 2024-draft entries with no SDG link against all 68 outcomes read."""
     expected = {(o["action_line"], o["label"]) for o in _outcomes("roadmaps-2024-draft")
                 if not o.get("sdg_goals") and not o.get("sdg_targets")}
@@ -388,7 +393,7 @@ def test_entries_without_sdg_links(oxigraph: Store) -> None:
     assert {(r["actionLine"], r["outcome"]) for r in rows} == expected
 
 
-def test_entries_without_activities(oxigraph: Store) -> None:
+def test_entries_without_activities(oxigraph: EmbeddedStore) -> None:
     """Verify the 2010 entries with no activity against all 45 outcomes read."""
     expected = {(o["action_line"], o["label"]) for o in _outcomes("roadmaps-2010")
                 if not o.get("activities")}
@@ -396,14 +401,14 @@ def test_entries_without_activities(oxigraph: Store) -> None:
     assert {(r["actionLine"], r["outcome"]) for r in rows} == expected
 
 
-def test_keyword_search(oxigraph: Store) -> None:
+def test_keyword_search(oxigraph: EmbeddedStore) -> None:
     """Verify that the 19th GSR is found in 2019's C2 A and C6 a activities."""
     rows = answer(oxigraph, "keyword-search", keyword="19th edition of the Global Symposium",
                   edition="2019")
     assert {(r["actionLine"], r["outcome"]) for r in rows} >= {("C2", "A"), ("C6", "a")}
 
 
-def test_activity_roles_2010(oxigraph: Store) -> None:
+def test_activity_roles_2010(oxigraph: EmbeddedStore) -> None:
     """Verify the 2010 activities and their roles against every outcome read."""
     rows = answer(oxigraph, "activity-roles-2010")
     found = {(r["actionLine"], r["outcome"], r["code"], r.get("role")) for r in rows}
@@ -413,7 +418,7 @@ def test_activity_roles_2010(oxigraph: Store) -> None:
     assert ("C2", "A", "A1", "I") in found
 
 
-def test_strategic_goal_sdg_cooccurrence(oxigraph: Store) -> None:
+def test_strategic_goal_sdg_cooccurrence(oxigraph: EmbeddedStore) -> None:
     """Verify the 2024 draft's strategic goal x SDG goal counts against the outcomes read."""
     expected: Counter[tuple[str, str]] = Counter()
     for outcome in _outcomes("roadmaps-2024-draft"):
@@ -426,7 +431,7 @@ def test_strategic_goal_sdg_cooccurrence(oxigraph: Store) -> None:
     assert {(r["strategicGoal"], r["sdgGoal"]): int(r["entries"]) for r in rows} == expected
 
 
-def test_regional_initiatives_by_action_line(oxigraph: Store) -> None:
+def test_regional_initiatives_by_action_line(oxigraph: EmbeddedStore) -> None:
     """Verify the initiatives named by 2019 entries against all 61 outcomes read."""
     expected: Counter[tuple[str, str]] = Counter()
     for outcome in _outcomes("roadmaps-2019"):
@@ -436,7 +441,7 @@ def test_regional_initiatives_by_action_line(oxigraph: Store) -> None:
     assert {(r["actionLine"], r["initiative"]): int(r["entries"]) for r in rows} == expected
 
 
-def test_gca_pillars_by_c5_entry(oxigraph: Store) -> None:
+def test_gca_pillars_by_c5_entry(oxigraph: EmbeddedStore) -> None:
     """Verify each 2019 C5 entry's GCA pillars against the outcomes read."""
     expected = {(o["label"], str(p)) for o in _outcomes("roadmaps-2019")
                 if o["action_line"] == "C5" for p in o.get("gca_pillars", [])}
@@ -444,7 +449,7 @@ def test_gca_pillars_by_c5_entry(oxigraph: Store) -> None:
     assert {(r["outcome"], r["pillar"]) for r in rows} == expected
 
 
-def test_most_cited_sdg_targets(oxigraph: Store) -> None:
+def test_most_cited_sdg_targets(oxigraph: EmbeddedStore) -> None:
     """Verify the 2024 draft's target counts against all 68 outcomes read."""
     expected = Counter(str(t) for o in _outcomes("roadmaps-2024-draft")
                        for t in set(map(str, o.get("sdg_targets", []))))
@@ -454,7 +459,7 @@ def test_most_cited_sdg_targets(oxigraph: Store) -> None:
     assert counts == sorted(counts, reverse=True)
 
 
-def test_amendment_proposals(oxigraph: Store) -> None:
+def test_amendment_proposals(oxigraph: EmbeddedStore) -> None:
     """Verify the four proposals and the outputs they amend, as the contribution prints."""
     rows = answer(oxigraph, "amendment-proposals")
     printed = load_expectations("baap-2018-2021")["proposals"]
@@ -464,7 +469,7 @@ def test_amendment_proposals(oxigraph: Store) -> None:
                                  "including IMT"
 
 
-def test_entry_source_lines(oxigraph: Store) -> None:
+def test_entry_source_lines(oxigraph: EmbeddedStore) -> None:
     """Verify the source lines behind draft-zero C6 l (printed without its label)."""
     rows = answer(oxigraph, "entry-source-lines", edition="2019-draft-zero",
                   action_line="C6", outcome="l")

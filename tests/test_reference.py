@@ -7,6 +7,7 @@ import re
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+from rdflib.term import Node
 
 from wsiskg import iris
 from wsiskg.build import reference_graph
@@ -21,7 +22,7 @@ def reference(layout: Layout) -> Graph:
     return reference_graph(layout)
 
 
-def _english(graph: Graph, node: URIRef, prop: URIRef) -> str:
+def _english(graph: Graph, node: Node, prop: URIRef) -> str:
     """The one English value of a label property."""
     values = [str(o) for o in graph.objects(node, prop)
               if isinstance(o, Literal) and o.language == "en"]

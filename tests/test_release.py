@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 
 from wsiskg import __version__, iris
 
-from .conftest import ROOT
+from .conftest import ROOT, select
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -123,18 +123,18 @@ def test_dataset_description(description: Graph, release: Path) -> None:
     sources = set(description.objects(ds, DCTERMS.source))
     trig = Store()
     trig.load(path=str(release / f"{STEM}.trig"), format=RdfFormat.TRIG)
-    in_graph = {r[0].value for r in trig.query(
-        "SELECT DISTINCT ?s { GRAPH ?g { ?s a <" + str(iris.WSIS) + "SourceDocument> } }")}
+    in_graph = {r[0].value for r in select(
+        trig, "SELECT DISTINCT ?s { GRAPH ?g { ?s a <" + str(iris.WSIS) + "SourceDocument> } }")}
     assert {str(s) for s in sources} == in_graph and len(sources) == 5
     activity = description.value(ds, PROV.wasGeneratedBy)
     agent = description.value(activity, PROV.wasAssociatedWith)
     assert __version__ in str(agent)
     assert (ds, VOID.uriSpace, Literal(iris.ID)) in description
     assert (ds, VOID.sparqlEndpoint, URIRef(ENDPOINT)) in description
-    counts = {str(s): int(description.value(s, VOID.triples))
+    counts = {str(s): int(str(description.value(s, VOID.triples)))
               for s in description.objects(ds, VOID.subset)}
     for graph, count in counts.items():
-        rows = list(trig.query(f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
+        rows = list(select(trig, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
         assert int(rows[0][0].value) == count, graph
     assert len(counts) == 7
 
@@ -173,11 +173,11 @@ def test_description_answers_in_the_graph(release: Path, name: str) -> None:
     else:
         store.load(path=str(path), format=RdfFormat.TRIG if name == "trig"
                    else RdfFormat.JSON_LD)
-    rows = list(store.query("PREFIX dcat: <http://www.w3.org/ns/dcat#> "
-                            "SELECT * { ?d a dcat:Dataset }", use_default_graph_as_union=True))
+    rows = list(select(store, "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
+                       "SELECT * { ?d a dcat:Dataset }", use_default_graph_as_union=True))
     assert [r["d"].value for r in rows] == [f"{iris.BASE}dataset/{__version__}"]
-    graphs = list(store.query("PREFIX dcat: <http://www.w3.org/ns/dcat#> "
-                              "SELECT ?g { GRAPH ?g { ?d a dcat:Dataset } }"))
+    graphs = list(select(store, "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
+                         "SELECT ?g { GRAPH ?g { ?d a dcat:Dataset } }"))
     assert [r["g"].value for r in graphs] == [str(iris.named_graph("dataset"))]
 
 
@@ -216,8 +216,8 @@ def test_union_turtle_holds_every_triple_once(release: Path) -> None:
     turtle, trig = Store(), Store()
     turtle.load(path=str(release / f"{STEM}.ttl"), format=RdfFormat.TURTLE)
     trig.load(path=str(release / f"{STEM}.trig"), format=RdfFormat.TRIG)
-    rows = list(trig.query("SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
-                           "{ GRAPH ?g { ?s ?p ?o } } }"))
+    rows = list(select(trig, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
+                       "{ GRAPH ?g { ?s ?p ?o } } }"))
     assert len(turtle) == int(rows[0][0].value)
 
 

@@ -122,7 +122,8 @@ def embedded() -> object:
     return open_engine("oxigraph", Layout(ROOT).kg / "wsis.trig")
 
 
-def _normal(rows: list[dict[str, tuple[str, str, str | None]]]) -> list[object]:
+def _normal(rows: list[dict[str, tuple[str, str, str | None]]]
+            ) -> list[list[tuple[str, tuple[str, str, str | None]]]]:
     return sorted(sorted(row.items()) for row in rows)
 
 

@@ -15,13 +15,14 @@ import pytest
 from click.testing import CliRunner
 from pyoxigraph import RdfFormat, Store
 from rdflib import RDF, Dataset, Graph, URIRef
+from rdflib.term import Node
 
 from wsiskg.cli import main
 from wsiskg.paths import Layout
 from wsiskg.plots import GOAL_COLOURS, goal_names, matrix_data
 from wsiskg.queries import load_queries
 from wsiskg.site import build_site, page_name
-from wsiskg.store import graph_files, open_embedded
+from wsiskg.store import EmbeddedStore, graph_files, open_embedded
 
 from .conftest import ROOT, load_expectations
 
@@ -98,7 +99,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def store() -> Store:
+def store() -> EmbeddedStore:
     return open_embedded(Layout(ROOT))
 
 
@@ -147,7 +148,7 @@ def _count_entry_links(page: _Page) -> set[str]:
     return {href for href, _ in page.link_texts if href.startswith("entry-")}
 
 
-def test_matrix_counts_open_their_entries(site: Path, store: Store) -> None:
+def test_matrix_counts_open_their_entries(site: Path, store: EmbeddedStore) -> None:
     """Verify, for each edition with SDG links, that each count of the canned matrix
     query is printed on the edition page as a link to a page listing exactly that many
     entries of the action line linked to the goal."""
@@ -178,7 +179,7 @@ SELECT ?line ?goal (COUNT(DISTINCT ?outcome) AS ?n) WHERE {
 } GROUP BY ?line ?goal"""
 
 
-def test_cross_edition_matrix(site: Path, store: Store) -> None:
+def test_cross_edition_matrix(site: Path, store: EmbeddedStore) -> None:
     """Verify the cross-edition matrix: per action line and goal, the number of
     outcomes linked in any edition opens a page with one row per such outcome, and the
     per-edition counts open the per-edition cell pages."""
@@ -226,8 +227,8 @@ def test_entry_page_shows_everything_printed(site: Path) -> None:
     assert "outcome-C5-B4.html" in {h for h, _ in page.link_texts}
 
 
-def _description(dataset: Dataset, entity: str) -> set[tuple[object, object, object]]:
-    found = set()
+def _description(dataset: Dataset, entity: str) -> set[tuple[Node, Node, Node]]:
+    found: set[tuple[Node, Node, Node]] = set()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         if str(s) == entity or str(s).startswith(entity + "/"):
             found.add((s, p, o))
@@ -283,60 +284,58 @@ def test_report_lang_is_validated(tmp_path: Path) -> None:
     assert not (tmp_path / "s").exists()
 
 
-GOAL_9_FR = ("Bâtir une infrastructure résiliente, promouvoir une industrialisation "
-             "durable qui profite à tous et encourager l’innovation")
-TARGET_9C_FR = ("Accroître nettement l’accès aux technologies de l’information et des "
-                "communications")
-FRENCH = f"""
+# the graph holds goal and target names in the six UN languages; German is not one
+GOAL_9_DE = ("Eine widerstandsfähige Infrastruktur aufbauen, breitenwirksame und nachhaltige "
+             "Industrialisierung fördern und Innovationen unterstützen")
+TARGET_9C_DE = ("Den Zugang zur Informations- und Kommunikationstechnologie erheblich "
+                "erweitern")
+GERMAN = f"""
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/wsis-kg/id/sdg/goal/9>
-    skos:altLabel "Industrie, innovation et infrastructure"@fr ;
-    skos:prefLabel "{GOAL_9_FR}"@fr .
-<https://w3id.org/wsis-kg/id/sdg/target/9.c> skos:prefLabel "{TARGET_9C_FR}"@fr .
+    skos:altLabel "Industrie, Innovation und Infrastruktur"@de ;
+    skos:prefLabel "{GOAL_9_DE}"@de .
+<https://w3id.org/wsis-kg/id/sdg/target/9.c> skos:prefLabel "{TARGET_9C_DE}"@de .
 """
 
 
 @pytest.fixture(scope="module")
-def french_store() -> Store:
-    """The real graph, sure to hold the French labels of goal 9 and target 9.c, and
-    with goal 4's French labels taken out."""
+def german_store() -> Store:
+    """The real graph plus German labels for goal 9 and target 9.c."""
     store = Store()
     for _, path in graph_files(Layout(ROOT)):
         store.load(path=str(path), format=RdfFormat.TURTLE)
-    store.load(FRENCH.encode("utf-8"), format=RdfFormat.TURTLE)
-    # goal 4 without its French labels: the report falls back to English for it
-    store.update("""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        DELETE { ?goal ?label ?text } WHERE {
-          BIND (<https://w3id.org/wsis-kg/id/sdg/goal/4> AS ?goal)
-          VALUES ?label { skos:prefLabel skos:altLabel }
-          ?goal ?label ?text . FILTER (LANGMATCHES(LANG(?text), "fr")) }""")
+    store.load(GERMAN.encode("utf-8"), format=RdfFormat.TURTLE)
     return store
 
 
-def test_goal_names_fall_back_to_english(store: Store) -> None:
-    """Verify on the shipped graph that a language without labels falls back to the
-    English short names, and that English gives the UN's short names."""
+def test_goal_names_fall_back_to_english(store: EmbeddedStore) -> None:
+    """Verify on the shipped graph that English gives the UN's short names, French
+    (one of the six UN languages the graph holds) gives all 17 in French, and a
+    language without labels falls back to the English names, goal by goal."""
     english = goal_names(store, "en")
     assert english[9] == ("Industry, innovation and infrastructure", "en")
-    assert len(english) == 17
+    assert len(english) == 17 and all(lang == "en" for _, lang in english.values())
     french = goal_names(store, "fr")
-    assert all(french[g] == english[g] for g in english if french[g][1] != "fr")
+    assert french[9] == ("Industrie, innovation et infrastructure", "fr")
+    assert sorted(french) == sorted(english)
+    assert all(lang == "fr" and french[g][0] != english[g][0] for g, (_, lang) in french.items())
+    assert goal_names(store, "de") == english
 
 
-def test_report_in_french(french_store: Store, tmp_path: Path,
+def test_report_in_german(german_store: Store, tmp_path: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Verify a report in French: goal 9 and target 9.c in French and marked lang="fr",
-    goal 4, whose French labels are taken out, in English."""
+    """Verify a report in German from a graph holding @de labels for goal 9 and target
+    9.c only: those in German and marked lang="de", the other goals in English."""
     monkeypatch.setenv("WSISKG_CACHE", str(tmp_path / "cache"))
-    site = build_site(Layout(ROOT), french_store, tmp_path / "site", lang="fr").folder
+    site = build_site(Layout(ROOT), german_store, tmp_path / "site", lang="de").folder
     goal = (site / "sdg-goal-9.html").read_text(encoding="utf-8")
-    assert '<span lang="fr">Industrie, innovation et infrastructure</span>' in goal
-    assert "Accroître nettement l’accès" in goal
+    assert '<span lang="de">Industrie, Innovation und Infrastruktur</span>' in goal
+    assert TARGET_9C_DE in goal
     matrix = (site / "matrix.html").read_text(encoding="utf-8")
-    assert '<span lang="fr">Industrie, innovation et infrastructure</span>' in matrix
-    assert "<span>Quality education</span>" in matrix              # no French label left
-    assert goal_names(french_store, "fr")[9] == ("Industrie, innovation et infrastructure",
-                                                 "fr")
+    assert '<span lang="de">Industrie, Innovation und Infrastruktur</span>' in matrix
+    assert "<span>Quality education</span>" in matrix              # no German label
+    assert goal_names(german_store, "de")[9] == ("Industrie, Innovation und Infrastruktur",
+                                                 "de")
 
 
 def _chromium(tmp_path: Path, *args: str) -> str:
@@ -359,7 +358,7 @@ SELECT DISTINCT ?label WHERE {
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
-def test_search_in_headless_chromium(site: Path, store: Store, tmp_path: Path) -> None:
+def test_search_in_headless_chromium(site: Path, store: EmbeddedStore, tmp_path: Path) -> None:
     """Verify in headless Chromium that the word "cybersecurity" in the search box
     lists exactly the entries whose outcome text, results or activities hold it, and
     that a word found nowhere lists none."""

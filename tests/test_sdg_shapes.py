@@ -10,7 +10,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from wsiskg.paths import Layout
-from wsiskg.validate import ValidationResult, load_shapes, load_store, shape_subset, validate_store
+from wsiskg.rdf import load_store
+from wsiskg.shacl import ValidationResult
+from wsiskg.validate import load_shapes, shape_subset, validate_store
+
+from .conftest import nquads
 
 ID = "https://w3id.org/wsis-kg/id/"
 SHAPES = "https://w3id.org/wsis-kg/shapes#"
@@ -96,7 +100,7 @@ def sdg_shapes(layout: Layout) -> Graph:
 @pytest.fixture(scope="module")
 def real_dump(layout: Layout) -> bytes:
     files = sorted(layout.kg.glob("*.ttl")) + [layout.ontology / "wsis.ttl"]
-    return load_store(files).dump(format=RdfFormat.N_QUADS)  # type: ignore[no-any-return]
+    return nquads(load_store(files))
 
 
 def _store(dump: bytes, update: str | None = None) -> Store:

@@ -12,6 +12,7 @@ import shutil
 import unicodedata
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -38,6 +39,9 @@ def spelling(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("\u2010", "-").replace("\u2011", "-")
     return " ".join(text.replace("\xa0", " ").split())
 
+
+# language -> goals/targets/indicators -> code -> text, as the Open SDG files hold them
+OpenSdg = dict[str, dict[str, dict[str, str]]]
 
 @pytest.fixture(scope="module")
 def reference(layout: Layout) -> Graph:
@@ -67,16 +71,17 @@ def table() -> list[list[str]]:
 
 
 @pytest.fixture(scope="module")
-def open_sdg() -> dict[str, dict[str, dict[str, str]]]:
+def open_sdg() -> OpenSdg:
     return {lang: {kind: yaml.safe_load((UPSTREAM / "translations" / lang /
                                          f"global_{kind}.yml").read_text(encoding="utf-8"))
                    for kind in ("goals", "targets", "indicators")} for lang in LANGUAGES}
 
 
 @pytest.fixture(scope="module")
-def decisions(layout: Layout) -> dict[str, object]:
-    return yaml.safe_load((layout.reference / "sdg-decisions.yaml")  # type: ignore[no-any-return]
-                          .read_text(encoding="utf-8"))
+def decisions(layout: Layout) -> dict[str, Any]:
+    loaded = yaml.safe_load((layout.reference / "sdg-decisions.yaml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
 
 
 def _labels(graph: Graph, node: URIRef, prop: URIRef, lang: str) -> list[str]:
@@ -91,8 +96,8 @@ def _nodes(graph: Graph, cls: URIRef) -> list[URIRef]:
 # -- counts per language against the source files ----------------------------------------
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_goals_and_targets_in_each_language(reference: Graph, open_sdg: dict, lang: str,
-                                            decisions: dict) -> None:
+def test_goals_and_targets_in_each_language(reference: Graph, open_sdg: OpenSdg, lang: str,
+                                            decisions: dict[str, Any]) -> None:
     """Verify one title per goal (17) and target (169) and one short name per goal in
     each language, as many as open-sdg's file of that language has, with its wording
     (but where a recorded translation fix replaces it)."""
@@ -151,7 +156,8 @@ def test_every_indicator_of_the_2023_framework(reference: Graph, table: list[lis
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_indicator_titles_in_each_language(reference: Graph, table: list[list[str]],
-                                           open_sdg: dict, decisions: dict, lang: str) -> None:
+                                           open_sdg: OpenSdg, decisions: dict[str, Any],
+                                           lang: str) -> None:
     """Verify that every indicator but those recorded as untranslated has open-sdg's
     title in the language (that of its first listing), and those have none."""
     untranslated = {d["indicator"] for d in decisions["untranslated"]}
@@ -186,8 +192,8 @@ def test_every_label_non_empty_and_language_tagged(reference: Graph) -> None:
 
 
 def test_english_is_the_hand_curated_wording(reference: Graph, hand_curated: Graph,
-                                             open_sdg: dict, kos: Graph, decisions: dict
-                                             ) -> None:
+                                             open_sdg: OpenSdg, kos: Graph,
+                                             decisions: dict[str, Any]) -> None:
     """Verify that the English titles and short names are exactly those of the
     hand-curated sdg.ttl; that open-sdg and UNSD's table print the same wording (up to
     the spelling) but for 14.6, where the table keeps a footnote mark; and that the KOS
@@ -261,7 +267,7 @@ def test_custodians_as_the_kos_states(reference: Graph, kos: Graph) -> None:
                    "C170602": ["17.6.1"], "C170801": ["17.8.1"]}
 
 
-def test_decisions_are_recorded_in_the_data(reference: Graph, decisions: dict) -> None:
+def test_decisions_are_recorded_in_the_data(reference: Graph, decisions: dict[str, Any]) -> None:
     """Verify that each recorded decision is an editorial note on its node, and the KOS
     citation and UNSD's count on the concept scheme."""
     def notes(node: URIRef) -> str:

@@ -121,7 +121,8 @@ def test_remote_query_equals_embedded(loaded: str, name: str) -> None:
     local = run("oxigraph", open_embedded(Layout(ROOT)), query.text, bound)
     remote = run_remote(f"{loaded}/query", query.text, bound)
 
-    def normal(rows: list[dict[str, tuple[str, str, str | None]]]) -> list[object]:
+    def normal(rows: list[dict[str, tuple[str, str, str | None]]]
+               ) -> list[tuple[tuple[str, str, str | None], ...]]:
         return sorted(tuple(sorted((k, v[1], v[2]) for k, v in r.items())) for r in rows)
 
     assert normal(remote.rows) == normal(local.rows)
@@ -151,9 +152,10 @@ def test_unreachable_endpoint_is_reported() -> None:
 
 
 def test_endpoint_must_be_http() -> None:
-    """Verify that a non-HTTP endpoint is a usage error."""
-    code, _, err = cli("query", "amendment-proposals", "--endpoint", "file:///etc/passwd")
-    assert code == 2 and "http" in err
+    """Verify that a non-HTTP endpoint is a usage error naming the URL, with no rows."""
+    code, out, err = cli("query", "amendment-proposals", "--endpoint", "file:///etc/passwd")
+    assert code == 2 and out == ""
+    assert "not an http(s) endpoint URL: 'file:///etc/passwd'" in err
 
 
 # -- the embedded store and export ------------------------------------------------------

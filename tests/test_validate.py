@@ -15,15 +15,12 @@ from rdflib.namespace import RDF, SH
 
 from wsiskg.cli import main
 from wsiskg.paths import Layout
-from wsiskg.shacl import results_of
+from wsiskg.rdf import load_store, to_rdflib
+from wsiskg.shacl import ValidationResult, results_of
 from wsiskg.shacl.sparql import run_sparql_constraints, sparql_constraints
-from wsiskg.validate import (
-    ValidationResult,
-    load_shapes,
-    load_store,
-    shape_subset,
-    validate_store,
-)
+from wsiskg.validate import load_shapes, shape_subset, validate_store
+
+from .conftest import nquads
 
 ID = "https://w3id.org/wsis-kg/id/"
 SHAPES = "https://w3id.org/wsis-kg/shapes#"
@@ -202,7 +199,7 @@ def shapes(layout: Layout) -> Graph:
 @pytest.fixture(scope="module")
 def real_dump(layout: Layout) -> bytes:
     files = sorted(layout.kg.glob("*.ttl")) + [layout.ontology / "wsis.ttl"]
-    return load_store(files).dump(format=RdfFormat.N_QUADS)  # type: ignore[no-any-return]
+    return nquads(load_store(files))
 
 
 def _store(dump: bytes, update: str | None = None) -> Store:
@@ -286,7 +283,7 @@ def test_mutation_is_caught(kind: str, shapes: Graph, real_dump: bytes,
     violations = {r.source_shape for r in found if r.severity == "Violation"}
     assert SHAPES + shape in violations
     damaged = tmp_path / "damaged.nq"
-    damaged.write_bytes(store.dump(format=RdfFormat.N_QUADS))
+    damaged.write_bytes(nquads(store))
     code, out, _ = run("validate", str(damaged))
     assert code == 1
     assert f"Violation shapes:{shape} (" in out
@@ -312,11 +309,9 @@ def test_sparql_fast_path_equals_pyshacl(shapes: Graph, layout: Layout) -> None:
         for triple in shape_subset(shapes, URIRef(str(shape))):
             sparql_only.add(triple)
     fast = run_sparql_constraints(store, sparql_constraints(sparql_only), sparql_only)
-    from wsiskg.validate import to_rdflib
-
     _, report, _ = pyshacl_validate(to_rdflib(store), shacl_graph=sparql_only,
                                     inference="none", allow_warnings=True)
-    reference = results_of(report, sparql_only)  # type: ignore[arg-type]
+    reference = results_of(report, sparql_only)
 
     def key(r: ValidationResult) -> tuple[str, ...]:
         return (r.severity, r.source_shape, r.focus_node, r.path, r.value, r.component)
@@ -332,8 +327,6 @@ def test_core_path_equals_pyshacl(shapes: Graph, real_dump: bytes) -> None:
     (damaged) graph."""
     from pyshacl import validate as pyshacl_validate
 
-    from wsiskg.validate import to_rdflib
-
     store = _store(real_dump, MUTATIONS["wrong action line"][0])
     core = Graph()
     for triple in shapes:
@@ -342,7 +335,7 @@ def test_core_path_equals_pyshacl(shapes: Graph, real_dump: bytes) -> None:
     ours = {r for r in validate_store(store, core)}
     _, report, _ = pyshacl_validate(to_rdflib(store), shacl_graph=core, inference="none",
                                     allow_warnings=True)
-    theirs = results_of(report, core)  # type: ignore[arg-type]
+    theirs = results_of(report, core)
 
     def key(r: ValidationResult) -> tuple[str, ...]:
         return (r.severity, r.source_shape, r.focus_node, r.path, r.value, r.component)
@@ -369,7 +362,7 @@ def test_cli_validate_violation_exit_1(tmp_path: Path, real_dump: bytes) -> None
     """Verify exit code 1 and the human report for data with a violation."""
     store = _store(real_dump, MUTATIONS["wrong action line"][0])
     damaged = tmp_path / "damaged.nq"
-    damaged.write_bytes(store.dump(format=RdfFormat.N_QUADS))
+    damaged.write_bytes(nquads(store))
     code, out, _ = run("validate", str(damaged))
     assert code == 1
     assert "Violation shapes:EntryActionLineShape (1)" in out

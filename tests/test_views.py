@@ -15,7 +15,7 @@ from wsiskg.diff import edition_diff, render_diff
 from wsiskg.paths import Layout
 from wsiskg.plots import goal_order, matrix_data, trend_data
 from wsiskg.queries import load_queries
-from wsiskg.store import open_embedded
+from wsiskg.store import EmbeddedStore, open_embedded
 
 from .conftest import ROOT, load_expectations
 
@@ -87,11 +87,11 @@ def test_diff_of_fixture_graphs() -> None:
 
 
 @pytest.fixture(scope="module")
-def store() -> Store:
+def store() -> EmbeddedStore:
     return open_embedded(Layout(ROOT))
 
 
-def test_diff_draft_zero_to_2019(store: Store) -> None:
+def test_diff_draft_zero_to_2019(store: EmbeddedStore) -> None:
     """Verify differences read in both documents: the GSR edition in C2 A's activities,
     target 11.5 dropped from C5 B4, C6 m re-timed 2018 -> 2019, the WTDC resolutions of
     C5 wsis10-c printed in full in 2019."""
@@ -117,7 +117,7 @@ def test_cli_diff_action_line_and_errors() -> None:
         .exit_code == 2
 
 
-def test_matrix_data_matches_the_document(store: Store) -> None:
+def test_matrix_data_matches_the_document(store: EmbeddedStore) -> None:
     """Verify a matrix cell against the 2019 edition read by hand: C5 entries linked to
     SDG 9, whole or through a target."""
     expected = sum(1 for o in load_expectations("roadmaps-2019")["outcomes"]
@@ -172,7 +172,7 @@ def test_target_codes_sort_in_numeric_order() -> None:
     assert ordered[-1] == "17.19" and len(ordered) == 169
 
 
-def test_trend_shows_what_diff_finds(store: Store) -> None:
+def test_trend_shows_what_diff_finds(store: EmbeddedStore) -> None:
     """Verify that the trend of C5 holds the target-level changes `wsiskg diff` lists
     (11.5 dropped from B4 between the draft zero and 2019), and that 2010 is left out
     as an edition without SDG links."""
@@ -191,9 +191,13 @@ def test_trend_shows_what_diff_finds(store: Store) -> None:
 
 
 def test_plot_matrix_in_french(tmp_path: Path) -> None:
-    """Verify `plot matrix --lang fr` on the shipped graph (goal names fall back to
-    English where there is no French label)."""
-    result = CliRunner().invoke(main, ["plot", "matrix", "--lang", "fr",
-                                       "-o", str(tmp_path / "m.png")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "m.png").stat().st_size > 15_000
+    """Verify `plot matrix --lang fr` on the shipped graph (which holds French goal
+    names): a complete PNG, not the English picture."""
+    pictures = {}
+    for lang in ("fr", "en"):
+        out = tmp_path / f"m-{lang}.png"
+        result = CliRunner().invoke(main, ["plot", "matrix", "--lang", lang, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        pictures[lang] = out.read_bytes()
+    assert pictures["fr"].startswith(b"\x89PNG") and len(pictures["fr"]) > 15_000
+    assert pictures["fr"] != pictures["en"]

@@ -3,14 +3,16 @@
 Each is a reader/writer lock (filelock's, kept in a small SQLite file beside
 what it guards), so it is released when its holder dies, even by kill -9:
 a build or ``sources accept`` writes ``data/kg`` and the registry under the
-write lock of ``.wsiskg/kg.lock``, a load reads ``data/kg`` under its read
-lock; a load writes the store under the write lock of ``<store>.lock`` and a
-reader opens the store under its read lock.
+write lock of ``.wsiskg/kg.lock`` (or one in ``$WSISKG_LOCKS``), a load reads
+``data/kg`` under its read lock; a load writes the store under the write lock
+of ``<store>.lock`` and a reader opens the store under its read lock.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,12 @@ WAIT_SECONDS = 120.0
 
 
 def kg_lock_path(layout: Layout) -> Path:
+    """``.wsiskg/kg.lock`` under the root; or, when ``$WSISKG_LOCKS`` names a folder,
+    a lock there named after the root (two roots never share one)."""
+    env = os.environ.get("WSISKG_LOCKS")
+    if env:
+        key = hashlib.sha256(str(layout.root.resolve()).encode("utf-8")).hexdigest()[:16]
+        return Path(env) / f"kg-{key}.lock"
     return layout.root / ".wsiskg" / "kg.lock"
 
 
