@@ -122,7 +122,7 @@ def curation(layout: Layout, sources: dict[str, Source]) -> Curation:
 
 @pytest.fixture(scope="session")
 def edition_reports(sources: dict[str, Source], curation: Curation) -> dict[str, EditionReport]:
-    from wsiskg.build import READERS
+    from wsiskg.readers.dispatch import READERS
 
     return {sid: read_edition(s, curation) for sid, s in sources.items()
             if s.edition is not None and s.layout in READERS}

@@ -10,12 +10,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from wsiskg import iris
-from wsiskg.build import READERS, EditionReport, build
+from wsiskg.build import EditionReport, build
 from wsiskg.curation import Curation
 from wsiskg.errors import CurationError, SourceError, WsiskgError
 from wsiskg.iris import WSIS
 from wsiskg.paths import Layout
-from wsiskg.readers.dispatch import read_roadmap
+from wsiskg.readers.dispatch import READERS, read_roadmap
 from wsiskg.sources import Source
 
 from .conftest import ROOT
