@@ -13,7 +13,7 @@ import statistics
 import time
 from pathlib import Path
 
-from wsiskg.queries import bind, load_queries, open_engine, run
+from wsiskg.store.queries import bind, load_queries, open_engine, run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,8 +29,10 @@ def main() -> None:
     started = time.perf_counter()
     dataset = open_engine("rdflib", trig)
     load_rdflib = time.perf_counter() - started
-    print(f"load wsis.trig: oxigraph {load_oxigraph * 1000:.0f} ms, rdflib "
-          f"{load_rdflib * 1000:.0f} ms ({load_rdflib / load_oxigraph:.0f}x)")
+    print(
+        f"load wsis.trig: oxigraph {load_oxigraph * 1000:.0f} ms, rdflib "
+        f"{load_rdflib * 1000:.0f} ms ({load_rdflib / load_oxigraph:.0f}x)"
+    )
     print(f"{'query':40} {'rows':>6} {'oxigraph ms':>12} {'rdflib ms':>10} {'ratio':>7}")
     for name, query in load_queries(ROOT / "queries").items():
         bound = bind(query, {p.name: p.example for p in query.params})
@@ -43,8 +45,10 @@ def main() -> None:
                 rows = len(run(engine, handle, query.text, bound).rows)
                 samples.append(time.perf_counter() - tick)
             times[engine] = statistics.median(samples)
-        print(f"{name:40} {rows:>6} {times['oxigraph'] * 1000:>12.1f} "
-              f"{times['rdflib'] * 1000:>10.1f} {times['rdflib'] / times['oxigraph']:>7.0f}")
+        print(
+            f"{name:40} {rows:>6} {times['oxigraph'] * 1000:>12.1f} "
+            f"{times['rdflib'] * 1000:>10.1f} {times['rdflib'] / times['oxigraph']:>7.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from wsiskg.paths import Layout  # noqa: E402
-from wsiskg.queries import bind, load_queries, run, run_remote  # noqa: E402
-from wsiskg.store import load_remote, open_embedded  # noqa: E402
+from wsiskg.store.embedded import load_remote, open_embedded  # noqa: E402
+from wsiskg.store.queries import bind, load_queries, run, run_remote  # noqa: E402
 
 
 def main() -> None:
@@ -37,9 +37,19 @@ def main() -> None:
         port = sock.getsockname()[1]
     binary = Path(sys.executable).parent / "oxigraph"
     with tempfile.TemporaryDirectory() as location:
-        server = subprocess.Popen([str(binary), "serve", "--location", location, "--bind",
-                                   f"127.0.0.1:{port}", "--union-default-graph"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [
+                str(binary),
+                "serve",
+                "--location",
+                location,
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--union-default-graph",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(100):
@@ -69,8 +79,10 @@ def main() -> None:
                             run_remote(f"{base}/query", query.text, bound)
                         samples.append(time.perf_counter() - tick)
                     times[where] = statistics.median(samples) * 1000
-                print(f"{name:40} {times['embedded']:>12.1f} {times['http']:>9.1f} "
-                      f"{times['http'] - times['embedded']:>+10.1f}")
+                print(
+                    f"{name:40} {times['embedded']:>12.1f} {times['http']:>9.1f} "
+                    f"{times['http'] - times['embedded']:>+10.1f}"
+                )
         finally:
             subprocess.run(["kill", str(server.pid)], check=False)
             server.wait(timeout=10)

@@ -40,8 +40,9 @@ def timed(args: list[str], env: dict[str, str]) -> float:
 
 def baseline_source(revision: str, folder: Path) -> Path:
     """The package source of ``revision``, extracted from git into ``folder``."""
-    archive = subprocess.run(["git", "archive", revision, "src"], cwd=ROOT,
-                             capture_output=True, check=True).stdout
+    archive = subprocess.run(
+        ["git", "archive", revision, "src"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(folder, filter="data")
     return folder / "src"
@@ -57,32 +58,49 @@ def main() -> None:
         work = Path(scratch)
         old_src = baseline_source(options.baseline, work / "baseline")
         base_env = {**os.environ, "WSISKG_ROOT": str(ROOT)}
-        samples: dict[str, list[float]] = {"baseline": [], "cold cache": [],
-                                           "warm cache": []}
+        samples: dict[str, list[float]] = {"baseline": [], "cold cache": [], "warm cache": []}
         warm = work / "warm-cache"
         # fill the warm cache once
-        timed([python, "-m", "wsiskg.cli", "report", "-o", str(work / "site")],
-              {**base_env, "WSISKG_CACHE": str(warm)})
+        timed(
+            [python, "-m", "wsiskg.cli", "report", "-o", str(work / "site")],
+            {**base_env, "WSISKG_CACHE": str(warm)},
+        )
         for run in range(options.runs):
-            samples["baseline"].append(timed(
-                [python, "-m", "wsiskg.cli", "report", "-o", str(work / f"old-{run}")],
-                {**base_env, "PYTHONPATH": str(old_src)}))
-            samples["cold cache"].append(timed(
-                [python, "-m", "wsiskg.cli", "report", "-o", str(work / f"cold-{run}")],
-                {**base_env, "WSISKG_CACHE": str(work / f"cache-{run}")}))
-            samples["warm cache"].append(timed(
-                [python, "-m", "wsiskg.cli", "report", "-o", str(work / f"warm-{run}")],
-                {**base_env, "WSISKG_CACHE": str(warm)}))
-        pages = {name: len(list((work / f"{prefix}-0").glob("*.html")))
-                 for name, prefix in (("baseline", "old"), ("cold cache", "cold"),
-                                      ("warm cache", "warm"))}
+            samples["baseline"].append(
+                timed(
+                    [python, "-m", "wsiskg.cli", "report", "-o", str(work / f"old-{run}")],
+                    {**base_env, "PYTHONPATH": str(old_src)},
+                )
+            )
+            samples["cold cache"].append(
+                timed(
+                    [python, "-m", "wsiskg.cli", "report", "-o", str(work / f"cold-{run}")],
+                    {**base_env, "WSISKG_CACHE": str(work / f"cache-{run}")},
+                )
+            )
+            samples["warm cache"].append(
+                timed(
+                    [python, "-m", "wsiskg.cli", "report", "-o", str(work / f"warm-{run}")],
+                    {**base_env, "WSISKG_CACHE": str(warm)},
+                )
+            )
+        pages = {
+            name: len(list((work / f"{prefix}-0").glob("*.html")))
+            for name, prefix in (
+                ("baseline", "old"),
+                ("cold cache", "cold"),
+                ("warm cache", "warm"),
+            )
+        }
     before = statistics.median(samples["baseline"])
     print(f"wsiskg report, median of {options.runs} runs (whole command)")
     for name, values in samples.items():
         middle = statistics.median(values)
         ratio = "" if name == "baseline" else f"  {before / middle:.2f}x faster"
-        print(f"  {name:<28} {middle:6.2f} s  ({pages[name]} pages; "
-              f"min {min(values):.2f}, max {max(values):.2f}){ratio}")
+        print(
+            f"  {name:<28} {middle:6.2f} s  ({pages[name]} pages; "
+            f"min {min(values):.2f}, max {max(values):.2f}){ratio}"
+        )
     print(f"  (baseline: the report code of {options.baseline})")
 
 

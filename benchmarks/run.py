@@ -48,21 +48,31 @@ def bench_real(runs: int, quick: bool) -> None:
     from pyoxigraph import RdfFormat, Store
     from rdflib import Dataset, Graph
 
-    from wsiskg.build import build
-    from wsiskg.queries import bind, load_queries, open_engine, run
-    from wsiskg.reason import reason
-    from wsiskg.store import load_embedded
-    from wsiskg.validate import validate
+    from wsiskg.check.reason import reason
+    from wsiskg.check.validate import validate
+    from wsiskg.graph.build import build
+    from wsiskg.store.embedded import load_embedded
+    from wsiskg.store.queries import bind, load_queries, open_engine, run
 
     layout = Layout(ROOT)
     print("real graph")
-    row("wsiskg --help (process start-up)", median(lambda: subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "wsiskg"), "--help"], capture_output=True), runs))
-    row("build: all sources to Turtle (in memory)",
-        median(lambda: build(layout, write=False), runs))
+    row(
+        "wsiskg --help (process start-up)",
+        median(
+            lambda: subprocess.run(
+                [str(ROOT / ".venv" / "bin" / "wsiskg"), "--help"], capture_output=True
+            ),
+            runs,
+        ),
+    )
+    row(
+        "build: all sources to Turtle (in memory)", median(lambda: build(layout, write=False), runs)
+    )
     with tempfile.TemporaryDirectory() as folder:
-        row("load the embedded store (7 named graphs)",
-            median(lambda: load_embedded(layout, Path(folder) / "store"), runs))
+        row(
+            "load the embedded store (7 named graphs)",
+            median(lambda: load_embedded(layout, Path(folder) / "store"), runs),
+        )
     trig = layout.kg / "wsis.trig"
     oxi = median(lambda: Store().load(path=str(trig), format=RdfFormat.TRIG), runs)
     rdf = median(lambda: Dataset().parse(trig, format="trig"), max(1, runs // 2))
@@ -71,8 +81,8 @@ def bench_real(runs: int, quick: bool) -> None:
     graph = Graph()
     for path in sorted(layout.kg.glob("*.ttl")):
         graph.parse(path)
+    from wsiskg.graph.serialize import to_turtle
     from wsiskg.rdf import PREFIXES
-    from wsiskg.serialize import to_turtle
 
     ours = median(lambda: to_turtle(graph, PREFIXES), runs)
     theirs = median(lambda: graph.serialize(format="turtle"), max(1, runs // 2))
@@ -80,11 +90,15 @@ def bench_real(runs: int, quick: bool) -> None:
     row("serialise Turtle: rdflib", theirs, f"ratio {theirs / ours:.1f}x")
     modes = ["none"] if quick else ["none", "rdfs", "owlrl"]
     for mode in modes:
-        row(f"validate, inference {mode}",
-            median(lambda m=mode: validate(layout, inference=m), 1 if mode != "none" else runs))
+        row(
+            f"validate, inference {mode}",
+            median(lambda m=mode: validate(layout, inference=m), 1 if mode != "none" else runs),
+        )
     files = sorted(layout.kg.glob("*.ttl"))
-    row("reason: fast rules on Oxigraph",
-        median(lambda: reason(files, layout.ontology / "wsis.ttl"), runs))
+    row(
+        "reason: fast rules on Oxigraph",
+        median(lambda: reason(files, layout.ontology / "wsis.ttl"), runs),
+    )
     if not quick:
         one = [layout.kg / "2019-draft-zero.ttl", layout.kg / "reference.ttl"]
         fast = median(lambda: reason(one, layout.ontology / "wsis.ttl"), runs)
@@ -97,8 +111,7 @@ def bench_real(runs: int, quick: bool) -> None:
     for name, query in load_queries(layout.queries).items():
         bound = bind(query, {p.name: p.example for p in query.params})
         fast = median(lambda q=query, b=bound: run("oxigraph", store, q.text, b), runs)
-        slow = median(lambda q=query, b=bound: run("rdflib", dataset, q.text, b),
-                      max(1, runs // 2))
+        slow = median(lambda q=query, b=bound: run("rdflib", dataset, q.text, b), max(1, runs // 2))
         print(f"    {name:<40} {fast * 1000:>8.1f} {slow * 1000:>10.1f} {slow / fast:>7.0f}x")
 
 
@@ -110,10 +123,10 @@ def synthetic(layout: Layout, factor: int, folder: Path) -> list[Path]:
         files.append(layout.kg / f"{edition}.ttl")
         for copy in range(2, factor + 1):
             new = f"{edition}-s{copy}"
-            rewritten = re.sub(rf"/(entry|edition)/{re.escape(edition)}(?=[/>])",
-                               rf"/\1/{new}", text)
-            rewritten = rewritten.replace(f'wsis:editionId "{edition}"',
-                                          f'wsis:editionId "{new}"')
+            rewritten = re.sub(
+                rf"/(entry|edition)/{re.escape(edition)}(?=[/>])", rf"/\1/{new}", text
+            )
+            rewritten = rewritten.replace(f'wsis:editionId "{edition}"', f'wsis:editionId "{new}"')
             path = folder / f"{new}.ttl"
             path.write_text(rewritten, encoding="utf-8")
             files.append(path)
@@ -123,9 +136,9 @@ def synthetic(layout: Layout, factor: int, folder: Path) -> list[Path]:
 def bench_scale(factors: list[int], runs: int) -> None:
     from pyoxigraph import RdfFormat, Store
 
-    from wsiskg.queries import bind, load_queries, run
+    from wsiskg.check.validate import load_shapes, validate_store
     from wsiskg.rdf import load_store
-    from wsiskg.validate import load_shapes, validate_store
+    from wsiskg.store.queries import bind, load_queries, run
 
     layout = Layout(ROOT)
     queries = load_queries(layout.queries)
@@ -158,8 +171,9 @@ def bench_scale(factors: list[int], runs: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", type=int, nargs="*", default=[])
     parser.add_argument("--quick", action="store_true")

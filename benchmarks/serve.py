@@ -30,27 +30,33 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from wsiskg.paths import Layout  # noqa: E402
-from wsiskg.queries import load_queries  # noqa: E402
-from wsiskg.store import load_embedded  # noqa: E402
+from wsiskg.store.embedded import load_embedded  # noqa: E402
+from wsiskg.store.queries import load_queries  # noqa: E402
 
 BIN = Path(sys.executable).parent
 EXTRA = [
-    ("ASK { <https://w3id.org/wsis-kg/id/entry/2019/C2/A> ?p ?o }",
-     "application/sparql-results+json"),
-    ("CONSTRUCT { ?e <https://w3id.org/wsis-kg/ontology#x> ?o } WHERE "
-     "{ ?e <https://w3id.org/wsis-kg/ontology#addressesOutcome> ?o }", "text/turtle"),
+    (
+        "ASK { <https://w3id.org/wsis-kg/id/entry/2019/C2/A> ?p ?o }",
+        "application/sparql-results+json",
+    ),
+    (
+        "CONSTRUCT { ?e <https://w3id.org/wsis-kg/ontology#x> ?o } WHERE "
+        "{ ?e <https://w3id.org/wsis-kg/ontology#addressesOutcome> ?o }",
+        "text/turtle",
+    ),
     ("DESCRIBE <https://w3id.org/wsis-kg/id/entry/2019/C2/A>", "application/n-triples"),
     ("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+xml"),
 ]
-RESULT_FORMATS = ["application/sparql-results+json", "application/sparql-results+xml",
-                  "text/csv"]
+RESULT_FORMATS = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv"]
 
 
 def mix() -> list[tuple[str, str]]:
-    queries = [q for q in load_queries(Layout(ROOT).queries).values()
-               if not any(p.required for p in q.params)]
-    requests = [(q.text, RESULT_FORMATS[i % len(RESULT_FORMATS)])
-                for i, q in enumerate(queries)]
+    queries = [
+        q
+        for q in load_queries(Layout(ROOT).queries).values()
+        if not any(p.required for p in q.params)
+    ]
+    requests = [(q.text, RESULT_FORMATS[i % len(RESULT_FORMATS)]) for i, q in enumerate(queries)]
     return requests + EXTRA
 
 
@@ -72,8 +78,9 @@ def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"the server for {url} did not start in time")
 
 
-def load(endpoint: str, requests: list[tuple[str, str]], clients: int, count: int
-         ) -> tuple[list[float], int, float]:
+def load(
+    endpoint: str, requests: list[tuple[str, str]], clients: int, count: int
+) -> tuple[list[float], int, float]:
     """Latencies (s), error count and wall time of clients x count requests."""
     parsed = urllib.parse.urlsplit(endpoint)
     host, port = parsed.hostname or "127.0.0.1", parsed.port or 80
@@ -88,8 +95,12 @@ def load(endpoint: str, requests: list[tuple[str, str]], clients: int, count: in
             body = urllib.parse.urlencode({"query": text})
             started = time.perf_counter()
             try:
-                connection.request("POST", parsed.path, body=body, headers={
-                    "Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
+                connection.request(
+                    "POST",
+                    parsed.path,
+                    body=body,
+                    headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+                )
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -129,9 +140,21 @@ def main() -> None:
         store = Path(folder) / "store"
         load_embedded(Layout(ROOT), store)
         ours = subprocess.Popen(
-            [str(BIN / "wsiskg"), "--root", str(ROOT), "serve", "--port", "0", "--store",
-             str(store), "--workers", str(args.workers)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [
+                str(BIN / "wsiskg"),
+                "--root",
+                str(ROOT),
+                "serve",
+                "--port",
+                "0",
+                "--store",
+                str(store),
+                "--workers",
+                str(args.workers),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         assert ours.stderr is not None
         line = ours.stderr.readline().decode()
         found = re.search(r"serving (http://\S+)/ ", line)
@@ -139,20 +162,33 @@ def main() -> None:
             raise RuntimeError(f"wsiskg serve did not start: {line}")
         port = free_port()
         theirs = subprocess.Popen(
-            [str(BIN / "oxigraph"), "serve-read-only", "--location", str(store), "--bind",
-             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        endpoints = {"wsiskg serve": f"{found.group(1)}/sparql",
-                     "oxigraph serve-read-only": f"http://127.0.0.1:{port}/query"}
+            [
+                str(BIN / "oxigraph"),
+                "serve-read-only",
+                "--location",
+                str(store),
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        endpoints = {
+            "wsiskg serve": f"{found.group(1)}/sparql",
+            "oxigraph serve-read-only": f"http://127.0.0.1:{port}/query",
+        }
         try:
             wait_for(f"{endpoints['wsiskg serve']}?query=ASK%7B%7D", ours)
             wait_for(f"{endpoints['oxigraph serve-read-only']}?query=ASK%7B%7D", theirs)
-            print(f"{len(requests)} kinds of request; {args.clients} clients x "
-                  f"{args.requests} requests, {args.rounds} rounds each")
+            print(
+                f"{len(requests)} kinds of request; {args.clients} clients x "
+                f"{args.requests} requests, {args.rounds} rounds each"
+            )
             results: dict[str, list[tuple[list[float], int, float]]] = {n: [] for n in endpoints}
             for endpoint in endpoints.values():
-                load(endpoint, requests, 4, 10)        # warm up caches
+                load(endpoint, requests, 4, 10)  # warm up caches
             for _ in range(args.rounds):
-                for name, endpoint in endpoints.items():   # interleaved: same conditions
+                for name, endpoint in endpoints.items():  # interleaved: same conditions
                     results[name].append(load(endpoint, requests, args.clients, args.requests))
             print("| server | errors | p50 ms | p95 ms | p99 ms | wall s |")
             print("|---|---|---|---|---|---|")

@@ -28,9 +28,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from run import synthetic  # noqa: E402
 
+from wsiskg.check.shacl import ExactData, Source, rewritten_predicates  # noqa: E402
+from wsiskg.check.validate import load_shapes, load_store, validate_store  # noqa: E402
 from wsiskg.paths import Layout  # noqa: E402
-from wsiskg.shacl import ExactData, Source, rewritten_predicates  # noqa: E402
-from wsiskg.validate import load_shapes, load_store, validate_store  # noqa: E402
 
 Key = tuple[str, str, str]
 
@@ -62,24 +62,31 @@ def _rdflib(files: list[Path]) -> Graph:
 
 def _keys(report: Graph) -> set[Key]:
     names = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
-    return {(str(report.value(r, SH.focusNode)), str(report.value(r, SH.sourceConstraintComponent)),
-             names[report.value(r, SH.resultSeverity)])  # type: ignore[index]
-            for r in report.subjects(RDF.type, SH.ValidationResult)}
+    return {
+        (
+            str(report.value(r, SH.focusNode)),
+            str(report.value(r, SH.sourceConstraintComponent)),
+            names[report.value(r, SH.resultSeverity)],
+        )  # type: ignore[index]
+        for r in report.subjects(RDF.type, SH.ValidationResult)
+    }
 
 
 def pyshacl(files: list[Path], shapes: Graph) -> set[Key]:
     from pyshacl import validate
 
-    _, report, _ = validate(_rdflib(files), shacl_graph=shapes, inference="none",
-                            allow_warnings=True)
+    _, report, _ = validate(
+        _rdflib(files), shacl_graph=shapes, inference="none", allow_warnings=True
+    )
     return _keys(report)
 
 
 def turbo(files: list[Path], shapes: Graph) -> set[Key]:
     import pyshacl_turbo
 
-    _, report, _ = pyshacl_turbo.validate(_rdflib(files), shacl_graph=shapes,
-                                          inference="none", allow_warnings=True)
+    _, report, _ = pyshacl_turbo.validate(
+        _rdflib(files), shacl_graph=shapes, inference="none", allow_warnings=True
+    )
     return _keys(report)
 
 
@@ -87,8 +94,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, nargs="*", default=[1, 10])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--pyshacl-max", type=int, default=10,
-                        help="largest scale at which pySHACL runs (it is slow)")
+    parser.add_argument(
+        "--pyshacl-max",
+        type=int,
+        default=10,
+        help="largest scale at which pySHACL runs (it is slow)",
+    )
     args = parser.parse_args()
     layout = Layout(ROOT)
     shapes = load_shapes(layout)
@@ -100,15 +111,22 @@ def main() -> None:
             ours, reference = timed(lambda f=files: wsiskg(f, shapes), args.runs)
             print(f"  wsiskg         {ours:8.2f} s  {len(reference)} results")
             engines: list[tuple[str, Callable[[list[Path], Graph], set[Key]], int]] = [
-                ("pyshacl-turbo", turbo, args.runs)]
+                ("pyshacl-turbo", turbo, args.runs)
+            ]
             if factor <= args.pyshacl_max:
                 engines.append(("pySHACL", pyshacl, 1))
             for name, fn, runs in engines:
                 took, found = timed(lambda f=files, fn=fn: fn(f, shapes), runs)
-                same = "same results" if found == reference else \
-                    f"DIFFERENT: {len(found - reference)} extra, {len(reference - found)} missing"
-                print(f"  {name:<14} {took:8.2f} s  {len(found)} results, {same}; "
-                      f"wsiskg {took / ours:.1f}x faster")
+                same = (
+                    "same results"
+                    if found == reference
+                    else f"DIFFERENT: {len(found - reference)} extra, "
+                    f"{len(reference - found)} missing"
+                )
+                print(
+                    f"  {name:<14} {took:8.2f} s  {len(found)} results, {same}; "
+                    f"wsiskg {took / ours:.1f}x faster"
+                )
 
 
 if __name__ == "__main__":

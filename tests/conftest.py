@@ -24,11 +24,11 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from pyoxigraph import QuerySolutions, RdfFormat, Store
 from rdflib import Dataset
 
-from wsiskg.build import EditionReport, read_edition
-from wsiskg.curation import Curation, load_curation
+from wsiskg.graph.build import EditionReport, read_edition
+from wsiskg.ingest.curation import Curation, load_curation
+from wsiskg.ingest.records import Entry
+from wsiskg.ingest.sources import Source, load_registry
 from wsiskg.paths import Layout
-from wsiskg.records import Entry
-from wsiskg.sources import Source, load_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTATIONS = ROOT / "tests" / "expectations"
@@ -42,10 +42,24 @@ def checkout_state(root: Path = ROOT) -> dict[str, str] | None:
     ignored, .venv aside) with its size and modification time; None outside
     a git checkout."""
     try:
-        done = subprocess.run(["git", "-C", str(root), "status", "--porcelain=v1", "-z",
-                               "--ignored=matching", "--untracked-files=all", "--",
-                               ".", ":(exclude).venv"],
-                              capture_output=True, check=False, timeout=120)
+        done = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--ignored=matching",
+                "--untracked-files=all",
+                "--",
+                ".",
+                ":(exclude).venv",
+            ],
+            capture_output=True,
+            check=False,
+            timeout=120,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if done.returncode != 0:
@@ -91,11 +105,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     after = checkout_state()
     if before is None or after is None or before == after:
         return
-    changed = sorted(name for name in before.keys() | after.keys()
-                     if before.get(name) != after.get(name))
+    changed = sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    message = ("the test session wrote into the working tree: " + ", ".join(changed[:20])
-               + (" ..." if len(changed) > 20 else ""))
+    message = (
+        "the test session wrote into the working tree: "
+        + ", ".join(changed[:20])
+        + (" ..." if len(changed) > 20 else "")
+    )
     if reporter is not None:
         reporter.write_line(message, red=True, bold=True)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -122,10 +140,13 @@ def curation(layout: Layout, sources: dict[str, Source]) -> Curation:
 
 @pytest.fixture(scope="session")
 def edition_reports(sources: dict[str, Source], curation: Curation) -> dict[str, EditionReport]:
-    from wsiskg.readers.dispatch import READERS
+    from wsiskg.ingest.readers.dispatch import READERS
 
-    return {sid: read_edition(s, curation) for sid, s in sources.items()
-            if s.edition is not None and s.layout in READERS}
+    return {
+        sid: read_edition(s, curation)
+        for sid, s in sources.items()
+        if s.edition is not None and s.layout in READERS
+    }
 
 
 @pytest.fixture(scope="session")
@@ -173,8 +194,7 @@ def project_copy(tmp_path: Path) -> Callable[[], Path]:
 
     def make() -> Path:
         root = tmp_path / "project"
-        for folder in ("data/sources", "data/reference", "data/curation", "ontology",
-                       "queries"):
+        for folder in ("data/sources", "data/reference", "data/curation", "ontology", "queries"):
             shutil.copytree(ROOT / folder, root / folder)
         (root / "data" / "kg").mkdir(parents=True)
         return root

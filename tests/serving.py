@@ -50,7 +50,10 @@ def wsiskg_server(store: Path, *options: str) -> Iterator[tuple[str, subprocess.
     """`wsiskg serve --port 0` over the project's graph, loaded into ``store``."""
     process = subprocess.Popen(
         [WSISKG, "--root", str(ROOT), "serve", "--port", "0", "--store", str(store), *options],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=store.parent)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=store.parent,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 120
@@ -75,8 +78,17 @@ def oxigraph_server(store: Path) -> Iterator[str]:
     """The real Oxigraph server, read-only, on the same store folder."""
     port = free_port()
     process = subprocess.Popen(
-        [oxigraph_binary(), "serve-read-only", "--location", str(store), "--bind",
-         f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            oxigraph_binary(),
+            "serve-read-only",
+            "--location",
+            str(store),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -13,11 +13,11 @@ from pyoxigraph import RdfFormat, Store
 from rdflib import Dataset
 
 from wsiskg import iris
-from wsiskg.curation import Curation
+from wsiskg.ingest.curation import Curation
+from wsiskg.ingest.readers.dispatch import read_plan
+from wsiskg.ingest.records import PlanOutputRecord, PlanRead
+from wsiskg.ingest.sources import Source
 from wsiskg.iris import WSIS
-from wsiskg.readers.dispatch import read_plan
-from wsiskg.records import PlanOutputRecord, PlanRead
-from wsiskg.sources import Source
 
 from .conftest import ROOT, load_expectations, select
 
@@ -55,10 +55,12 @@ def test_objectives_and_outcomes(plan: PlanRead) -> None:
 
 def _fields(output: PlanOutputRecord) -> dict[str, object]:
     def numbers(body: str, kind: str) -> list[str]:
-        return sorted((c.number or "" if c.kind == kind else f"{c.kind} {c.number}")
-                      for c in output.citations
-                      if c.body == body and (c.kind == kind or kind == "resolution" and
-                                             c.kind == "decision"))
+        return sorted(
+            (c.number or "" if c.kind == kind else f"{c.kind} {c.number}")
+            for c in output.citations
+            if c.body == body and (c.kind == kind or kind == "resolution" and c.kind == "decision")
+        )
+
     return {
         "objective": output.objective,
         "plan_outcome": output.outcome,
@@ -131,6 +133,7 @@ def test_amendment_proposals(plan: PlanRead, expected: dict[str, Any]) -> None:
 
 # -- in the graph -------------------------------------------------------------
 
+
 def test_resolution_is_one_node_whichever_document_cites_it(dataset: Dataset) -> None:
     """Verify that PP Resolution 130 is the node a roadmap entry and a plan output both cite."""
     pp130 = iris.resolution("pp", "130")
@@ -148,8 +151,12 @@ def test_entries_link_to_plan_nodes(dataset: Dataset) -> None:
     assert objectives == {iris.plan_objective("baap", 2)}
     assert outputs == {iris.plan_output("baap", "2.2")}
     plan_graph = iris.named_graph("baap-2018-2021")
-    assert (iris.plan_output("baap", "2.2"), WSIS.supportsActionLine, iris.action_line("C5"),
-            plan_graph) in dataset
+    assert (
+        iris.plan_output("baap", "2.2"),
+        WSIS.supportsActionLine,
+        iris.action_line("C5"),
+        plan_graph,
+    ) in dataset
 
 
 @pytest.fixture(scope="module")
@@ -159,14 +166,19 @@ def bridge() -> dict[tuple[str, str, str, str], dict[str, str]]:
     query = (ROOT / "queries" / "action-plan-bridge.rq").read_text(encoding="utf-8")
     found: dict[tuple[str, str, str, str], dict[str, str]] = {}
     for row in select(store, query, use_default_graph_as_union=True):
-        key = (row["editionId"].value, row["actionLine"].value, row["outcome"].value,
-               row["objectiveNumber"].value)
+        key = (
+            row["editionId"].value,
+            row["actionLine"].value,
+            row["outcome"].value,
+            row["objectiveNumber"].value,
+        )
         found.setdefault(key, {})[row["target"].value] = row["status"].value
     return found
 
 
-def test_bridge_agreement_for_c5_a2(bridge: dict[tuple[str, str, str, str], dict[str, str]]
-                                    ) -> None:
+def test_bridge_agreement_for_c5_a2(
+    bridge: dict[tuple[str, str, str, str], dict[str, str]],
+) -> None:
     """Verify the bridge for draft-zero C5 A2 (cites Objective 2/Output 2.2; SDG targets
     7.1, 7.a, 7.b, 9.1, 9.c, 11.3, 11.b, 17.8), read against Outputs 2.1-2.3 (lines 343,
     407, 473 of the plan: 2.2 names whole goals only)."""
@@ -177,18 +189,34 @@ def test_bridge_agreement_for_c5_a2(bridge: dict[tuple[str, str, str, str], dict
     assert by_status["agreement"] == {"9.1", "9.c", "11.b"}
     assert by_status["only in the roadmap"] == {"7.1", "7.a", "7.b", "11.3", "17.8"}
     assert by_status["only in the plan"] == {
-        "1.4", "1.5", "3.8", "3.9", "3.d", "5.b", "8.2", "9.a", "10.c", "11.5", "13.1", "13.2",
-        "13.3", "16.10", "17.6", "17.7"}
+        "1.4",
+        "1.5",
+        "3.8",
+        "3.9",
+        "3.d",
+        "5.b",
+        "8.2",
+        "9.a",
+        "10.c",
+        "11.5",
+        "13.1",
+        "13.2",
+        "13.3",
+        "16.10",
+        "17.6",
+        "17.7",
+    }
 
 
-def test_bridge_counts_a_whole_goal(bridge: dict[tuple[str, str, str, str], dict[str, str]]
-                                    ) -> None:
+def test_bridge_counts_a_whole_goal(
+    bridge: dict[tuple[str, str, str, str], dict[str, str]],
+) -> None:
     """Verify that a roadmap entry citing whole goals (draft-zero C2 A: 1, 2, 3, 4, 5, 8, 9,
     10, 11, 16, 17) shows the plan's targets of those goals as "goal in the roadmap"."""
     statuses = bridge[("2019-draft-zero", "C2", "A", "2")]
     assert statuses["9.c"] == "goal in the roadmap"
     assert statuses["1.4"] == "goal in the roadmap"
-    assert statuses["13.1"] == "only in the plan"     # goal 13 is not cited by C2 A
+    assert statuses["13.1"] == "only in the plan"  # goal 13 is not cited by C2 A
     assert Counter(statuses.values())["agreement"] == 0
 
 
@@ -205,6 +233,15 @@ def test_every_line_has_a_role(plan: PlanRead, sources: dict[str, Source]) -> No
     objective, table, output, references, plan text, footnote or blank)."""
     lines = sources["baap-2018-2021"].read_lines()
     assert set(plan.roles) == set(range(1, len(lines) + 1))
-    assert set(plan.roles.values()) <= {"contribution", "proposal", "objective", "table",
-                                        "table-note", "output", "references", "plan-text",
-                                        "footnote", "blank"}
+    assert set(plan.roles.values()) <= {
+        "contribution",
+        "proposal",
+        "objective",
+        "table",
+        "table-note",
+        "output",
+        "references",
+        "plan-text",
+        "footnote",
+        "blank",
+    }

@@ -31,8 +31,15 @@ WHERE = re.compile(r"^error: (\S+:\d+: |\S+: .*\bline \d+)", re.MULTILINE)
 
 def _project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
-    for folder in ("data/sources", "data/reference", "data/curation", "data/kg", "ontology",
-                   "queries", "shapes"):
+    for folder in (
+        "data/sources",
+        "data/reference",
+        "data/curation",
+        "data/kg",
+        "ontology",
+        "queries",
+        "shapes",
+    ):
         shutil.copytree(ROOT / folder, root / folder)
     return root
 
@@ -79,7 +86,8 @@ def _damage(root: Path, case: dict[str, Any]) -> None:
         path.write_text(text.replace(case["printed"], case["replacement"]), encoding="utf-8")
     elif "kg_file" in case:
         (root / "data" / "kg" / case["kg_file"]).write_bytes(
-            (CORPUS / case["replace_with"]).read_bytes())
+            (CORPUS / case["replace_with"]).read_bytes()
+        )
     elif "mkdir" in case:
         (root / case["mkdir"]).mkdir()
     elif "remove" in case:
@@ -95,8 +103,7 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path) -> None:
     root = _project(tmp_path)
     _damage(root, case)
     before = _snapshot(root)
-    command = [str(root / part) if part.startswith("data/") else part
-               for part in case["command"]]
+    command = [str(root / part) if part.startswith("data/") else part for part in case["command"]]
     result = CliRunner().invoke(main, ["--root", str(root), *command])
     assert result.exit_code == case["exit"], result.output
     for fragment in case["message"]:
@@ -109,12 +116,22 @@ def test_bad_input(case: dict[str, Any], tmp_path: Path) -> None:
 def test_corpus_covers_the_kinds_of_damage() -> None:
     """Verify the corpus holds each kind of bad input the project promises to handle."""
     assert {c["id"] for c in CASES} >= {
-        "truncated-source", "binary-bytes", "other-encoding", "missing-cell",
-        "duplicate-label", "unknown-sdg-code", "reversed-timing", "stale-curation",
-        "malformed-turtle", "missing-shapes", "unwritable-output"}
+        "truncated-source",
+        "binary-bytes",
+        "other-encoding",
+        "missing-cell",
+        "duplicate-label",
+        "unknown-sdg-code",
+        "reversed-timing",
+        "stale-curation",
+        "malformed-turtle",
+        "missing-shapes",
+        "unwritable-output",
+    }
 
 
 # -- every kind of damage to every source ------------------------------------------------
+
 
 def _damaged(data: bytes, kind: str, rng: random.Random) -> bytes:
     """The source's bytes with one damage of the given kind at a drawn position."""
@@ -125,9 +142,9 @@ def _damaged(data: bytes, kind: str, rng: random.Random) -> bytes:
     if kind == "truncate":
         return b"\n".join(lines[:k])
     if kind == "delete-line":
-        return b"\n".join(lines[:k] + lines[k + 1:])
+        return b"\n".join(lines[:k] + lines[k + 1 :])
     if kind == "duplicate-line":
-        return b"\n".join(lines[:k + 1] + lines[k:])
+        return b"\n".join(lines[: k + 1] + lines[k:])
     if kind == "swap-lines":
         while lines[k] == lines[k + 1]:
             k += 1
@@ -145,7 +162,7 @@ def _damaged(data: bytes, kind: str, rng: random.Random) -> bytes:
         at = rng.randrange(len(data) // 10, len(data) * 9 // 10)
         while data[at] >= 0x80 or data[at] in b"\n":
             at += 1
-        return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1:]
+        return data[:at] + bytes([data[at] ^ 0x01]) + data[at + 1 :]
     if kind == "invalid-utf8":
         lines[k] = lines[k][:5] + b"\xff" + lines[k][5:]
         return b"\n".join(lines)
@@ -159,8 +176,12 @@ def _applies(source: str, kind: str) -> bool:
     return "separator" not in kind or b"\t" in text
 
 
-VARIANT_IDS = [(source, kind) for source in VARIANTS["sources"] for kind in VARIANTS["kinds"]
-               if _applies(source, kind)]
+VARIANT_IDS = [
+    (source, kind)
+    for source in VARIANTS["sources"]
+    for kind in VARIANTS["kinds"]
+    if _applies(source, kind)
+]
 
 
 def _variant_root(tmp_path: Path, source: str, kind: str) -> Path:
@@ -175,15 +196,14 @@ def _verdict(result: Any, reported: re.Pattern[str]) -> str:
     text = result.output
     assert "Traceback" not in text and "internal error" not in text, text
     if result.exit_code == 3:
-        assert WHERE.search(result.stderr), result.stderr     # names file and line
+        assert WHERE.search(result.stderr), result.stderr  # names file and line
         return "refused"
     assert result.exit_code == 0, text
     assert reported.search(result.stdout), result.stdout
     return "reported"
 
 
-@pytest.mark.parametrize(("source", "kind"), VARIANT_IDS,
-                         ids=[f"{s}-{k}" for s, k in VARIANT_IDS])
+@pytest.mark.parametrize(("source", "kind"), VARIANT_IDS, ids=[f"{s}-{k}" for s, k in VARIANT_IDS])
 def test_damage_is_refused_or_reported(source: str, kind: str, tmp_path: Path) -> None:
     """Verify that damage taken the maintainer's way (`sources accept`) is refused with
     file:line or printed as what it changed, and a build then passes; and that with a
@@ -191,8 +211,14 @@ def test_damage_is_refused_or_reported(source: str, kind: str, tmp_path: Path) -
     root = _variant_root(tmp_path / "accept", source, kind)
     runner = CliRunner()
     accepted = runner.invoke(main, ["--root", str(root), "sources", "accept", source])
-    verdict = _verdict(accepted, re.compile(rf"^{source}: (sha256 .* -> |.*\(was |"
-                                            r".*triples)", re.MULTILINE))
+    verdict = _verdict(
+        accepted,
+        re.compile(
+            rf"^{source}: (sha256 .* -> |.*\(was |"
+            r".*triples)",
+            re.MULTILINE,
+        ),
+    )
     if verdict == "reported":
         built = runner.invoke(main, ["--root", str(root), "build", "--no-store", "-q"])
         assert built.exit_code == 0, built.output
@@ -215,7 +241,7 @@ def test_a_deliberate_change_is_accepted_with_its_counts(tmp_path: Path) -> None
     lines = path.read_text(encoding="utf-8").split("\n")
     # drop one whole outcome row of C6 (the last table row of the document)
     last = max(n for n, line in enumerate(lines) if line.count("\t") >= 5)
-    path.write_text("\n".join(lines[:last] + lines[last + 1:]), encoding="utf-8")
+    path.write_text("\n".join(lines[:last] + lines[last + 1 :]), encoding="utf-8")
     _set_digest(root, "roadmaps-2010")
     runner = CliRunner()
     refused = runner.invoke(main, ["--root", str(root), "build", "--no-store"])

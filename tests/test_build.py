@@ -10,18 +10,17 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from wsiskg import iris
-from wsiskg.build import EditionReport, build
-from wsiskg.curation import Curation
 from wsiskg.errors import CurationError, SourceError, WsiskgError
+from wsiskg.graph.build import EditionReport, build
+from wsiskg.ingest.curation import Curation
+from wsiskg.ingest.readers.dispatch import READERS, read_roadmap
+from wsiskg.ingest.sources import Source
 from wsiskg.iris import WSIS
 from wsiskg.paths import Layout
-from wsiskg.readers.dispatch import READERS, read_roadmap
-from wsiskg.sources import Source
 
 from .conftest import ROOT
 
-TABLE_ROLES = {"outcome", "header", "section", "footnote", "artefact", "title", "note",
-               "footer"}
+TABLE_ROLES = {"outcome", "header", "section", "footnote", "artefact", "title", "note", "footer"}
 
 
 def test_committed_graph_is_what_the_sources_give(project_copy: Callable[[], Path]) -> None:
@@ -41,8 +40,15 @@ def test_build_twice_gives_identical_bytes(project_copy: Callable[[], Path]) -> 
     build(Layout(root))
     second = {p.name: p.read_bytes() for p in (root / "data" / "kg").iterdir()}
     assert first == second
-    assert set(first) == {"reference.ttl", "2010.ttl", "2019-draft-zero.ttl", "2019.ttl",
-                          "2024-draft.ttl", "baap-2018-2021.ttl", "wsis.trig"}
+    assert set(first) == {
+        "reference.ttl",
+        "2010.ttl",
+        "2019-draft-zero.ttl",
+        "2019.ttl",
+        "2024-draft.ttl",
+        "baap-2018-2021.ttl",
+        "wsis.trig",
+    }
 
 
 def test_generated_files_say_so() -> None:
@@ -56,15 +62,18 @@ def test_failed_build_leaves_outputs_untouched(project_copy: Callable[[], Path])
     """Verify that a build that fails (a curation entry no longer matches) writes nothing."""
     root = project_copy()
     build(Layout(root))
-    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns)
-              for p in (root / "data" / "kg").iterdir()}
+    before = {
+        p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "data" / "kg").iterdir()
+    }
     curation = root / "data" / "curation" / "roadmaps-2010.yaml"
-    curation.write_text(curation.read_text().replace('printed: "\\terved areas',
-                                                     'printed: "\\tSERVED areas'))
+    curation.write_text(
+        curation.read_text().replace('printed: "\\terved areas', 'printed: "\\tSERVED areas')
+    )
     with pytest.raises(CurationError, match="no longer matches"):
         build(Layout(root))
-    after = {p.name: (p.read_bytes(), p.stat().st_mtime_ns)
-             for p in (root / "data" / "kg").iterdir()}
+    after = {
+        p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in (root / "data" / "kg").iterdir()
+    }
     assert after == before
 
 
@@ -86,7 +95,8 @@ def test_every_line_is_accounted_for(sources: dict[str, Source], curation: Curat
         lines = source.read_lines()
         table = read_roadmap(source, curation, lines)
         assert set(table.roles) == {n for n, text in enumerate(lines, 1) if text.strip()} | {
-            n for n, text in enumerate(lines, 1) if not text.strip()}
+            n for n, text in enumerate(lines, 1) if not text.strip()
+        }
         first_table = min(n for n, r in table.roles.items() if r == "title")
         for n, role in table.roles.items():
             if n > first_table and role not in ("blank",):
@@ -98,26 +108,30 @@ def test_every_line_is_accounted_for(sources: dict[str, Source], curation: Curat
 
 
 def test_every_curation_entry_is_applied_and_reported(
-        edition_reports: dict[str, EditionReport], curation: Curation) -> None:
+    edition_reports: dict[str, EditionReport], curation: Curation
+) -> None:
     """Verify that each recorded correction is applied (none silently unused)."""
     applied = {fix.rule for report in edition_reports.values() for fix in report.corrections}
-    recorded = {entry.id for entry in curation.entries
-                if entry.source in edition_reports}
+    recorded = {entry.id for entry in curation.entries if entry.source in edition_reports}
     assert recorded <= applied
     assert recorded
 
 
-def test_corrections_are_in_the_graph(edition_reports: dict[str, EditionReport],
-                                      dataset: Dataset) -> None:
+def test_corrections_are_in_the_graph(
+    edition_reports: dict[str, EditionReport], dataset: Dataset
+) -> None:
     """Verify that the graph records each correction: rule, printed and corrected text."""
     graph = Graph()
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         graph.add((s, p, o))
     for sid, report in edition_reports.items():
         fixes = report.corrections
-        nodes = [n for n in graph.subjects(RDF.type, WSIS.Correction)
-                 if f"/entry/{report.edition}/" in str(n) or
-                 str(n).startswith(str(iris.edition(report.edition)))]
+        nodes = [
+            n
+            for n in graph.subjects(RDF.type, WSIS.Correction)
+            if f"/entry/{report.edition}/" in str(n)
+            or str(n).startswith(str(iris.edition(report.edition)))
+        ]
         assert len(nodes) == len(fixes), sid
     fix = URIRef(str(iris.entry("2019-draft-zero", "C2", "B")) + "/correction/1")
     assert graph.value(fix, WSIS.printedText) == Literal("2020- 20203")
@@ -134,8 +148,9 @@ def test_changed_source_is_refused(project_copy: Callable[[], Path]) -> None:
         build(Layout(root))
 
 
-def test_edition_graph_links_to_described_nodes_only(sources: dict[str, Source],
-                                                     dataset: Dataset) -> None:
+def test_edition_graph_links_to_described_nodes_only(
+    sources: dict[str, Source], dataset: Dataset
+) -> None:
     """Verify that every id/ IRI the edition graphs link to is described somewhere
     (editions of the registry count as described: they chain to each other)."""
     data = dataset
@@ -150,13 +165,14 @@ def test_serializer_round_trip() -> None:
     """Verify that the deterministic Turtle parses back to the same triples."""
     from rdflib.compare import isomorphic
 
+    from wsiskg.graph.serialize import to_turtle
     from wsiskg.rdf import PREFIXES
-    from wsiskg.serialize import to_turtle
 
     original = Graph().parse(ROOT / "data" / "kg" / "2019-draft-zero.ttl")
     again = Graph().parse(data=to_turtle(original, PREFIXES), format="turtle")
     assert isomorphic(original, again)
     tricky = Graph()
-    tricky.add((iris.action_line("C2"), WSIS.text,
-                Literal('quote " backslash \\ tab \t newline \n é')))
+    tricky.add(
+        (iris.action_line("C2"), WSIS.text, Literal('quote " backslash \\ tab \t newline \n é'))
+    )
     assert isomorphic(tricky, Graph().parse(data=to_turtle(tricky, PREFIXES), format="turtle"))

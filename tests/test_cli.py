@@ -60,8 +60,9 @@ def test_build_changed_source(project_copy: Callable[[], Path]) -> None:
     """Verify exit code 3 and a message with the digest when a source has changed."""
     root = project_copy()
     path = root / "data" / "sources" / "roadmaps-2010.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("Goal 1", "Goal 2", 1),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Goal 1", "Goal 2", 1), encoding="utf-8"
+    )
     code, _, err = run("--root", str(root), "build")
     assert code == 3
     assert "roadmaps-2010.txt" in err and "has changed" in err and "registry" in err
@@ -71,8 +72,9 @@ def test_build_bad_curation_names_the_file(project_copy: Callable[[], Path]) -> 
     """Verify exit code 3 and the curation file named when an entry no longer matches."""
     root = project_copy()
     cur = root / "data" / "curation" / "roadmaps-2019-draft-zero.yaml"
-    cur.write_text(cur.read_text(encoding="utf-8").replace('printed: "2020- 20203"',
-                                                           'printed: "2020- 20204"'))
+    cur.write_text(
+        cur.read_text(encoding="utf-8").replace('printed: "2020- 20203"', 'printed: "2020- 20204"')
+    )
     code, _, err = run("--root", str(root), "build")
     assert code == 3
     assert "roadmaps-2019-draft-zero.yaml" in err and "dz-c2-b-timing" in err
@@ -97,7 +99,7 @@ def test_stats_without_build(project_copy: Callable[[], Path]) -> None:
 def test_stats_on_malformed_turtle(tmp_path: Path) -> None:
     """Verify exit code 3 and the file named for unparseable Turtle."""
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix x: <http://x/> .\nx:a x:b \"unterminated .\n")
+    bad.write_text('@prefix x: <http://x/> .\nx:a x:b "unterminated .\n')
     code, _, err = run("stats", str(bad))
     assert code == 3 and "bad.ttl:2" in err and "cannot parse" in err
 
@@ -130,12 +132,10 @@ def test_diff_refuses_an_action_line_the_editions_do_not_hold() -> None:
 def test_query_refuses_values_the_graph_does_not_hold() -> None:
     """Verify that an edition, action line or year the graph does not hold is a usage
     error naming what it holds, where it used to give 0 rows and exit 0."""
-    code, out, err = run("query", "entries-by-sdg-target", "-p", "target=9.c",
-                         "-p", "edition=2031")
+    code, out, err = run("query", "entries-by-sdg-target", "-p", "target=9.c", "-p", "edition=2031")
     assert code == 2 and out == ""
     assert "edition=2031" in err and "2019-draft-zero" in err and "2024-draft" in err
-    code, _, err = run("query", "resolutions-by-action-line", "-p",
-                       "action_line=C9")
+    code, _, err = run("query", "resolutions-by-action-line", "-p", "action_line=C9")
     assert code == 2 and "C2, C4, C5, C6" in err
     code, _, err = run("query", "outcomes-active-in-year", "-p", "year=1950")
     assert code == 2 and "it holds 20" in err
@@ -146,9 +146,11 @@ def test_query_refuses_values_the_graph_does_not_hold() -> None:
 def test_query_file_without_a_header(tmp_path: Path) -> None:
     """Verify that `query --file` runs a plain SPARQL file with no `#+` header."""
     plain = tmp_path / "plain.rq"
-    plain.write_text("PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>\n"
-                     "SELECT (COUNT(?e) AS ?n) WHERE { ?e a wsis:RoadmapEdition }\n",
-                     encoding="utf-8")
+    plain.write_text(
+        "PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>\n"
+        "SELECT (COUNT(?e) AS ?n) WHERE { ?e a wsis:RoadmapEdition }\n",
+        encoding="utf-8",
+    )
     code, out, err = run("query", "--file", str(plain), "-f", "csv")
     assert code == 0, err
     assert out.splitlines() == ["n", "4"]
@@ -157,6 +159,7 @@ def test_query_file_without_a_header(tmp_path: Path) -> None:
 
 
 # -- one option vocabulary -------------------------------------------------------------
+
 
 def _every_command() -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
@@ -221,8 +224,9 @@ def test_release_output_dir_and_its_old_spelling(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "new").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "old").iterdir())
     assert "SHA256SUMS" in names
-    assert (tmp_path / "new" / "SHA256SUMS").read_bytes() == \
-        (tmp_path / "old" / "SHA256SUMS").read_bytes()
+    assert (tmp_path / "new" / "SHA256SUMS").read_bytes() == (
+        tmp_path / "old" / "SHA256SUMS"
+    ).read_bytes()
     code, out, _ = run("release", "-h")
     assert "-d, --output-dir DIRECTORY" in out and "-o," not in out
     code, _, err = run("release")
@@ -231,17 +235,29 @@ def test_release_output_dir_and_its_old_spelling(tmp_path: Path) -> None:
 
 # -- --root after the subcommand -------------------------------------------------------
 
+
 def test_root_after_the_subcommand(tmp_path: Path) -> None:
     """Verify that --root is taken after the subcommand as before it, the later one
     winning: an empty folder gives the no-graph error either way."""
-    for args in (["--root", str(tmp_path), "stats"], ["stats", "--root", str(tmp_path)],
-                 ["--root", str(ROOT), "stats", "--root", str(tmp_path)]):
+    for args in (
+        ["--root", str(tmp_path), "stats"],
+        ["stats", "--root", str(tmp_path)],
+        ["--root", str(ROOT), "stats", "--root", str(tmp_path)],
+    ):
         code, _, err = run(*args)
         assert code == 3 and "wsiskg build" in err, args
     code, out, err = run("--root", str(tmp_path), "stats", "--root", str(ROOT))
     assert code == 0 and "total:" in out, err
-    code, out, err = run("query", "--root", str(ROOT), "resolutions-by-action-line",
-                         "-p", "action_line=C5", "-f", "csv")
+    code, out, err = run(
+        "query",
+        "--root",
+        str(ROOT),
+        "resolutions-by-action-line",
+        "-p",
+        "action_line=C5",
+        "-f",
+        "csv",
+    )
     assert code == 0, err
     assert len(out.splitlines()) > 1
     code, _, err = run("query", "--root", str(tmp_path), "resolutions-by-action-line")
@@ -250,13 +266,26 @@ def test_root_after_the_subcommand(tmp_path: Path) -> None:
 
 # -- values the graph does not hold ----------------------------------------------------
 
-@pytest.mark.parametrize(("args", "named", "known"), [
-    (["matrix", "--edition", "2031"], "--edition 2031", "2010, 2019, 2019-draft-zero, 2024-draft"),
-    (["targets", "--edition", "2031"], "--edition 2031", "2010, 2019, 2019-draft-zero, 2024-draft"),
-    (["trend", "--action-line", "C9"], "--action-line C9", "C2, C4, C5, C6"),
-])
-def test_plot_refuses_what_the_graph_does_not_hold(tmp_path: Path, args: list[str],
-                                                   named: str, known: str) -> None:
+
+@pytest.mark.parametrize(
+    ("args", "named", "known"),
+    [
+        (
+            ["matrix", "--edition", "2031"],
+            "--edition 2031",
+            "2010, 2019, 2019-draft-zero, 2024-draft",
+        ),
+        (
+            ["targets", "--edition", "2031"],
+            "--edition 2031",
+            "2010, 2019, 2019-draft-zero, 2024-draft",
+        ),
+        (["trend", "--action-line", "C9"], "--action-line C9", "C2, C4, C5, C6"),
+    ],
+)
+def test_plot_refuses_what_the_graph_does_not_hold(
+    tmp_path: Path, args: list[str], named: str, known: str
+) -> None:
     """Verify that `plot` refuses an edition or action line the graph does not hold with
     exit 2 and the values it holds (it used to blame the SDG links), writing nothing."""
     picture = tmp_path / "p.png"
@@ -330,11 +359,13 @@ def test_report_shows_progress_unless_quiet(tmp_path: Path) -> None:
     assert stages[-1].startswith("report: writing ") and stages[-1].endswith(" files")
     code, out, err = run("report", "-q", "-o", str(tmp_path / "again"))
     assert code == 0 and err == ""
-    assert (tmp_path / "site" / "index.html").read_bytes() == \
-        (tmp_path / "again" / "index.html").read_bytes()
+    assert (tmp_path / "site" / "index.html").read_bytes() == (
+        tmp_path / "again" / "index.html"
+    ).read_bytes()
 
 
 # -- shell completion ------------------------------------------------------------------
+
 
 def test_shell_completion_script_and_answers() -> None:
     """Verify that click's completion script is produced for bash and zsh, and that a
@@ -345,10 +376,21 @@ def test_shell_completion_script_and_answers() -> None:
     assert "_wsiskg_completion()" in done.stdout and "complete -o nosort -F" in done.stdout
     done = runner.invoke(main, [], prog_name="wsiskg", env={"_WSISKG_COMPLETE": "zsh_source"})
     assert done.exit_code == 0 and "#compdef wsiskg" in done.stdout
-    done = runner.invoke(main, [], prog_name="wsiskg", env={
-        "_WSISKG_COMPLETE": "bash_complete", "COMP_WORDS": "wsiskg pl", "COMP_CWORD": "1"})
+    done = runner.invoke(
+        main,
+        [],
+        prog_name="wsiskg",
+        env={"_WSISKG_COMPLETE": "bash_complete", "COMP_WORDS": "wsiskg pl", "COMP_CWORD": "1"},
+    )
     assert done.exit_code == 0 and done.stdout.split() == ["plain,plot"]
-    done = runner.invoke(main, [], prog_name="wsiskg", env={
-        "_WSISKG_COMPLETE": "bash_complete", "COMP_WORDS": "wsiskg reason --me",
-        "COMP_CWORD": "2"})
+    done = runner.invoke(
+        main,
+        [],
+        prog_name="wsiskg",
+        env={
+            "_WSISKG_COMPLETE": "bash_complete",
+            "COMP_WORDS": "wsiskg reason --me",
+            "COMP_CWORD": "2",
+        },
+    )
     assert done.stdout.split() == ["plain,--method"]

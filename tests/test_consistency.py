@@ -9,7 +9,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from wsiskg.consistency import ConsistencyResult, check_consistency
+from wsiskg.check.consistency import ConsistencyResult, check_consistency
 from wsiskg.errors import EXIT_CANNOT_RUN, DataError, WsiskgError
 from wsiskg.iris import WSIS
 
@@ -42,7 +42,8 @@ def test_real_graph_is_consistent(real_result: ConsistencyResult) -> None:
 
 
 def test_entry_typed_as_sdg_target_is_inconsistent(
-        real_files: list[Path], tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    real_files: list[Path], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     """Verify that a roadmap entry also typed as an SDG target (disjoint classes) makes
     the check report the graph inconsistent, with an explanation and nothing printed."""
     edition = Graph().parse(ROOT / "data" / "kg" / "2019.ttl")
@@ -62,7 +63,8 @@ def test_unsatisfiable_class_is_reported(tmp_path: Path) -> None:
     """Verify that a class below two disjoint classes is reported unsatisfiable while the
     ontology, having no member of it, stays consistent."""
     ontology = tmp_path / "small.ttl"
-    ontology.write_text("""\
+    ontology.write_text(
+        """\
 @prefix ex: <https://example.org/> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
@@ -70,15 +72,18 @@ ex:A a owl:Class ; owl:disjointWith ex:B .
 ex:B a owl:Class .
 ex:C a owl:Class ; rdfs:subClassOf ex:A, ex:B .
 ex:a a owl:NamedIndividual, ex:A .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     result = check_consistency([ontology])
     assert result.consistent
     assert result.unsatisfiable == ["https://example.org/C"]
 
 
 @pytest.mark.parametrize("java", ["/nonexistent/java", None])
-def test_missing_java_cannot_run(real_files: list[Path], java: str | None,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_java_cannot_run(
+    real_files: list[Path], java: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verify that without Java (a wrong path, or none on PATH) the check stops with a
     WsiskgError of exit code 3 that says Java is needed."""
     if java is None:
@@ -112,8 +117,10 @@ def test_cli_check_exit_codes(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("consistent:")
     damaged = tmp_path / "damaged.ttl"
-    damaged.write_text("<https://w3id.org/wsis-kg/id/entry/2019/C2/A> a "
-                       "<https://w3id.org/wsis-kg/ontology#SDGTarget> .\n")
+    damaged.write_text(
+        "<https://w3id.org/wsis-kg/id/entry/2019/C2/A> a "
+        "<https://w3id.org/wsis-kg/ontology#SDGTarget> .\n"
+    )
     kg = sorted((Path(__file__).resolve().parents[1] / "data" / "kg").glob("*.ttl"))
     result = CliRunner().invoke(main, ["check", *map(str, kg), str(damaged)])
     assert result.exit_code == 1

@@ -2,7 +2,7 @@
 the SHACL-SPARQL constraint of ``shapes/integrity.ttl`` (SHACL wants the query
 inside the shape), the canned check ``queries/dangling-link-violation.rq`` (for
 any SPARQL tool) and the build's own check over the rdflib graph it writes
-(``wsiskg.build.dangling``, before any store exists). These tests keep the three
+(``wsiskg.graph.build.dangling``, before any store exists). These tests keep the three
 in agreement."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pytest
 from pyoxigraph import QuerySolutions, RdfFormat, Store
 from rdflib import RDF, Graph, URIRef
 
-from wsiskg.build import dangling
-from wsiskg.queries import load_query
+from wsiskg.graph.build import dangling
+from wsiskg.store.queries import load_query
 
 from .conftest import ROOT
 
@@ -35,11 +35,16 @@ FIXTURE = """
 [] a wsis:Correction ; prov:wasDerivedFrom <edition/2019> .
 """
 DEFECTS = {
-    ("https://w3id.org/wsis-kg/id/edition/2019", "http://www.w3.org/ns/prov#wasRevisionOf",
-     "https://w3id.org/wsis-kg/id/edition/2019-draft-zero"),
-    ("https://w3id.org/wsis-kg/id/entry/2019/C5/A2",
-     "https://w3id.org/wsis-kg/ontology#mentionsResolution",
-     "https://w3id.org/wsis-kg/id/resolution/pp/999"),
+    (
+        "https://w3id.org/wsis-kg/id/edition/2019",
+        "http://www.w3.org/ns/prov#wasRevisionOf",
+        "https://w3id.org/wsis-kg/id/edition/2019-draft-zero",
+    ),
+    (
+        "https://w3id.org/wsis-kg/id/entry/2019/C5/A2",
+        "https://w3id.org/wsis-kg/ontology#mentionsResolution",
+        "https://w3id.org/wsis-kg/id/resolution/pp/999",
+    ),
 }
 
 Triple = tuple[str, str, str]
@@ -50,8 +55,9 @@ def shape_query() -> str:
     shapes = Graph().parse(SHAPE, format="turtle")
     selects = list(shapes.objects(None, URIRef(f"{SH}select")))
     assert len(selects) == 1
-    prefixes = "".join(f"PREFIX {prefix}: <{namespace}>\n"
-                       for prefix, namespace in shapes.namespaces())
+    prefixes = "".join(
+        f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in shapes.namespaces()
+    )
     return prefixes + str(selects[0]).replace("$this", "?this")
 
 
@@ -62,14 +68,18 @@ def solutions(store: Store, text: str) -> QuerySolutions:
 
 
 def by_shape(store: Store) -> set[Triple]:
-    return {(row["this"].value, row["path"].value, row["value"].value)
-            for row in solutions(store, shape_query())}
+    return {
+        (row["this"].value, row["path"].value, row["value"].value)
+        for row in solutions(store, shape_query())
+    }
 
 
 def by_canned_query(store: Store) -> set[Triple]:
     query = load_query(CANNED)
-    return {(row["node"].value, row["property"].value, row["target"].value)
-            for row in solutions(store, query.text)}
+    return {
+        (row["node"].value, row["property"].value, row["target"].value)
+        for row in solutions(store, query.text)
+    }
 
 
 def by_build(graph: Graph) -> set[Triple]:
@@ -88,8 +98,7 @@ def test_the_three_definitions_find_the_same_dangling_links(fixture_store: Store
     """Verify that the shape, the canned query and the build's check name the same
     (node, property, target) defects on a graph with dangling links."""
     graph = Graph().parse(data=FIXTURE, format="turtle")
-    assert by_shape(fixture_store) == by_canned_query(fixture_store) == by_build(graph) \
-        == DEFECTS
+    assert by_shape(fixture_store) == by_canned_query(fixture_store) == by_build(graph) == DEFECTS
 
 
 def test_none_on_the_built_graph() -> None:

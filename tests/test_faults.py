@@ -19,27 +19,43 @@ import pytest
 from click.testing import CliRunner
 
 from wsiskg.cli import main
-from wsiskg.locks import holding, kg_lock_path
 from wsiskg.paths import Layout
+from wsiskg.store.locks import holding, kg_lock_path
 
 from .conftest import ROOT
 
-QUERIES = [["activity-roles-2010"], ["entries-without-sdg-links"],
-           ["sdg-coverage-matrix"], ["keyword-search", "-p", "keyword=cybersecurity"]]
+QUERIES = [
+    ["activity-roles-2010"],
+    ["entries-without-sdg-links"],
+    ["sdg-coverage-matrix"],
+    ["keyword-search", "-p", "keyword=cybersecurity"],
+]
 
 
 def _project(tmp_path: Path) -> Path:
     root = tmp_path / "project"
-    for folder in ("data/sources", "data/reference", "data/curation", "data/kg", "ontology",
-                   "queries", "shapes"):
+    for folder in (
+        "data/sources",
+        "data/reference",
+        "data/curation",
+        "data/kg",
+        "ontology",
+        "queries",
+        "shapes",
+    ):
         shutil.copytree(ROOT / folder, root / folder)
     return root
 
 
 def _wsiskg(root: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("WSISKG_STORE", "WSISKG_ROOT")}
-    return subprocess.Popen([sys.executable, "-m", "wsiskg.cli", "--root", str(root), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "wsiskg.cli", "--root", str(root), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def _run(root: Path, *args: str) -> tuple[int, str, str]:
@@ -49,8 +65,11 @@ def _run(root: Path, *args: str) -> tuple[int, str, str]:
 
 
 def _kg_state(root: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted((root / "data" / "kg").iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted((root / "data" / "kg").iterdir())
+        if p.is_file()
+    }
 
 
 def _answers(root: Path) -> list[str]:
@@ -68,7 +87,7 @@ def _second_generation(root: Path) -> None:
     path = root / "data" / "sources" / "roadmaps-2010.txt"
     lines = path.read_text(encoding="utf-8").split("\n")
     last = max(n for n, line in enumerate(lines) if line.count("\t") >= 5)
-    path.write_text("\n".join(lines[:last] + lines[last + 1:]), encoding="utf-8")
+    path.write_text("\n".join(lines[:last] + lines[last + 1 :]), encoding="utf-8")
     code, _, err = _run(root, "sources", "accept", "roadmaps-2010")
     assert code == 0, err
 
@@ -87,8 +106,10 @@ def test_concurrent_writers_and_kill_9_leave_everything_whole(tmp_path: Path) ->
             _second_generation(root)
         code, _, err = _run(root, "build")
         assert code == 0, err
-        states[name] = ((sources / "roadmaps-2010.txt").read_bytes(),
-                        (sources / "registry.yaml").read_bytes())
+        states[name] = (
+            (sources / "roadmaps-2010.txt").read_bytes(),
+            (sources / "registry.yaml").read_bytes(),
+        )
         generations[name] = _kg_state(root)
         answers[name] = _answers(root)
     assert generations["a"] != generations["b"] and answers["a"] != answers["b"]
@@ -135,8 +156,9 @@ def test_concurrent_writers_and_kill_9_leave_everything_whole(tmp_path: Path) ->
     assert loop_seconds < 600
 
 
-def test_the_data_lock_goes_where_wsiskg_locks_says(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_data_lock_goes_where_wsiskg_locks_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verify that data/kg's lock is .wsiskg/kg.lock under the project folder, or, with
     $WSISKG_LOCKS, a file there of its own per project folder, the only file that
     holding it creates."""
@@ -173,11 +195,12 @@ def _no_memory(*_: Any, **__: Any) -> None:
 
 
 @pytest.mark.parametrize(("failure", "name"), [(_boom, "KeyError"), (_no_memory, "memory")])
-def test_an_unexpected_error_is_one_line_and_exit_3(monkeypatch: pytest.MonkeyPatch,
-                                                    failure: Any, name: str) -> None:
+def test_an_unexpected_error_is_one_line_and_exit_3(
+    monkeypatch: pytest.MonkeyPatch, failure: Any, name: str
+) -> None:
     """Verify that an exception no code path expects ends with one line and exit 3
     (never 1, which means violations), and the traceback only with --debug."""
-    monkeypatch.setattr("wsiskg.stats.graph_stats", failure)
+    monkeypatch.setattr("wsiskg.views.stats.graph_stats", failure)
     result = CliRunner().invoke(main, ["--root", str(ROOT), "stats"])
     assert result.exit_code == 3
     assert "Traceback" not in result.stderr
@@ -210,8 +233,7 @@ def test_every_command_reads_rdf_strictly(tmp_path: Path, command: str, case: st
 
 @pytest.mark.parametrize("command", ["stats", "validate", "reason"])
 @pytest.mark.parametrize("kind", ["directory", "fifo", "device"])
-def test_what_is_not_a_file_has_its_own_message(tmp_path: Path, command: str,
-                                                kind: str) -> None:
+def test_what_is_not_a_file_has_its_own_message(tmp_path: Path, command: str, kind: str) -> None:
     """Verify that a directory, a named pipe and a device are refused as such (exit 3),
     not as "file not found", and that reading a FIFO never blocks."""
     if kind == "directory":
@@ -233,24 +255,30 @@ def test_what_is_not_a_file_has_its_own_message(tmp_path: Path, command: str,
 def test_an_ill_formed_year_is_a_violation(tmp_path: Path) -> None:
     """Verify that "20x9"^^xsd:gYear in a year instant, and an ill-formed edition issue
     date, are violations of the year and edition shapes (the pattern component)."""
+    from wsiskg.check.validate import validate
     from wsiskg.paths import Layout
-    from wsiskg.validate import validate
 
     root = _project(tmp_path)
     kg = root / "data" / "kg"
     year = (kg / "2019.ttl").read_text(encoding="utf-8")
     assert 'time:inXSDgYear "2016"^^xsd:gYear' in year
-    (kg / "2019.ttl").write_text(year.replace('time:inXSDgYear "2016"^^xsd:gYear',
-                                              'time:inXSDgYear "20x9"^^xsd:gYear', 1))
+    (kg / "2019.ttl").write_text(
+        year.replace('time:inXSDgYear "2016"^^xsd:gYear', 'time:inXSDgYear "20x9"^^xsd:gYear', 1)
+    )
     edition = (kg / "2010.ttl").read_text(encoding="utf-8")
     assert 'dcterms:issued "2010"^^xsd:gYear' in edition
-    (kg / "2010.ttl").write_text(edition.replace('dcterms:issued "2010"^^xsd:gYear',
-                                                 'dcterms:issued "2x10"^^xsd:gYear', 1))
+    (kg / "2010.ttl").write_text(
+        edition.replace('dcterms:issued "2010"^^xsd:gYear', 'dcterms:issued "2x10"^^xsd:gYear', 1)
+    )
     report = validate(Layout(root))
-    found = {(r.source_shape.rsplit("#", 1)[-1], r.focus_node.rsplit("/id/", 1)[-1], r.value)
-             for r in report.results if r.severity == "Violation"
-             and r.component.endswith("#PatternConstraintComponent")}
-    assert found == {("YearShape", "year/2016", "20x9"),
-                     ("RoadmapEditionShape", "edition/2010", "2x10")}
+    found = {
+        (r.source_shape.rsplit("#", 1)[-1], r.focus_node.rsplit("/id/", 1)[-1], r.value)
+        for r in report.results
+        if r.severity == "Violation" and r.component.endswith("#PatternConstraintComponent")
+    }
+    assert found == {
+        ("YearShape", "year/2016", "20x9"),
+        ("RoadmapEditionShape", "edition/2010", "2x10"),
+    }
     result = CliRunner().invoke(main, ["--root", str(root), "validate", "-q"])
     assert result.exit_code == 1

@@ -12,8 +12,8 @@ import pytest
 from pyoxigraph import Store
 
 import wsiskg
-from wsiskg.queries import Results, bind, internal_queries, open_engine, run
 from wsiskg.sparql import query_text
+from wsiskg.store.queries import Results, bind, internal_queries, open_engine, run
 
 from .conftest import ROOT
 
@@ -26,11 +26,13 @@ def _normal(results: Results) -> list[tuple[tuple[str, str, str, str], ...]]:
     """The solutions, sorted, each term as (variable, kind, value, datatype or
     language); language tags in lower case, as RDF 1.1 compares them (Oxigraph
     writes zh-Hans as zh-hans, rdflib keeps the case)."""
+
     def extra(value: str | None) -> str:
         return value.lower() if value and value.startswith("@") else value or ""
 
-    return sorted(tuple(sorted((k, v[0], v[1], extra(v[2])) for k, v in row.items()))
-                  for row in results.rows)
+    return sorted(
+        tuple(sorted((k, v[0], v[1], extra(v[2])) for k, v in row.items())) for row in results.rows
+    )
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +48,20 @@ def rdflib_dataset() -> Any:
 def test_the_package_holds_its_queries() -> None:
     """Verify that the queries of the diff, the report, the plots, the release and
     the source lines, and the edition catalogue, are shipped as .rq files."""
-    assert {"diff-outcomes-only-in", "diff-links-added", "diff-timing-changed",
-            "diff-item-texts", "diff-item-counts", "editions", "timing-span",
-            "report-triples", "source-lines", "release-sources", "goal-labels",
-            "whole-goal-entries"} <= set(QUERIES)
+    assert {
+        "diff-outcomes-only-in",
+        "diff-links-added",
+        "diff-timing-changed",
+        "diff-item-texts",
+        "diff-item-counts",
+        "editions",
+        "timing-span",
+        "report-triples",
+        "source-lines",
+        "release-sources",
+        "goal-labels",
+        "whole-goal-entries",
+    } <= set(QUERIES)
 
 
 def test_query_text_is_the_file() -> None:
@@ -68,8 +80,10 @@ def test_no_query_left_in_python() -> None:
         '"ASK { ?s ?p ?o }"',
         '"ASK { GRAPH ?g { ?s ?p ?o } }"',
     )
-    keyword = re.compile(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\s+(DISTINCT\s+)?[?$({*]"
-                         r"|\b(INSERT|DELETE)\s*(DATA\s*)?\{")
+    keyword = re.compile(
+        r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\s+(DISTINCT\s+)?[?$({*]"
+        r"|\b(INSERT|DELETE)\s*(DATA\s*)?\{"
+    )
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         if generated & set(path.relative_to(PACKAGE).parts):
@@ -97,8 +111,9 @@ def test_header_and_prefixes(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(QUERIES))
-def test_same_result_on_oxigraph_and_rdflib(name: str, oxigraph: Store,
-                                            rdflib_dataset: Any) -> None:
+def test_same_result_on_oxigraph_and_rdflib(
+    name: str, oxigraph: Store, rdflib_dataset: Any
+) -> None:
     """Verify that the query answers on the real graph with its example parameters, the
     same on Oxigraph and on rdflib."""
     query = QUERIES[name]

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 
 import pytest
 
-from wsiskg.build import EditionReport
-from wsiskg.curation import Curation
-from wsiskg.entries import parse_row
-from wsiskg.readers.base import TableRead
-from wsiskg.readers.dispatch import read_roadmap
-from wsiskg.records import Entry, RawRow
-from wsiskg.sources import Source
+from wsiskg.graph.build import EditionReport
+from wsiskg.ingest.curation import Curation
+from wsiskg.ingest.readers.base import TableRead
+from wsiskg.ingest.readers.dispatch import read_roadmap
+from wsiskg.ingest.records import Entry, RawRow
+from wsiskg.ingest.row_parser import parse_row
+from wsiskg.ingest.sources import Source
 
 EDITIONS = ["roadmaps-2010", "roadmaps-2019-draft-zero", "roadmaps-2019", "roadmaps-2024-draft"]
 
@@ -29,12 +29,33 @@ EDITIONS = ["roadmaps-2010", "roadmaps-2019-draft-zero", "roadmaps-2019", "roadm
 _HEADING = re.compile(
     r"(?:Expected\s+Results?|(?:ITU|TTO|110|ITH)\s+(?:Activities|ACTIVITIES)"
     r"(?:\s*\(Aligned\s+with\s+SDGs\))?)(?=\s*:|\s*$|\s+[^a-z\s])"
-    r"|Results\s+of\s+activities(?:\s+in\s+this\s+area)?\s+include(?=\s*:)")
+    r"|Results\s+of\s+activities(?:\s+in\s+this\s+area)?\s+include(?=\s*:)"
+)
 _CODE_2010 = re.compile(r"(?<![A-Za-z0-9])A\s?\d{1,2}\s*\*?\s*:")
 _TAG = re.compile(r"<[^>]{0,300}>")
 # an item never ends on a word that needs its continuation
-_OPEN_END = {"and", "or", "of", "the", "to", "for", "in", "with", "a", "an", "among",
-             "between", "by", "on", "from", "at", "into", "under", "its", "their"}
+_OPEN_END = {
+    "and",
+    "or",
+    "of",
+    "the",
+    "to",
+    "for",
+    "in",
+    "with",
+    "a",
+    "an",
+    "among",
+    "between",
+    "by",
+    "on",
+    "from",
+    "at",
+    "into",
+    "under",
+    "its",
+    "their",
+}
 
 
 def words(text: str) -> list[str]:
@@ -45,7 +66,7 @@ def words(text: str) -> list[str]:
 @dataclass
 class Traced:
     entry: Entry
-    haystack: list[str]           # the words of the results column of the entry's lines
+    haystack: list[str]  # the words of the results column of the entry's lines
     lines: list[int]
 
 
@@ -92,7 +113,7 @@ def _find(needle: list[str], haystack: list[str], start: int) -> int:
     if not needle:
         return -1
     for i in range(start, len(haystack) - len(needle) + 1):
-        if haystack[i: i + len(needle)] == needle:
+        if haystack[i : i + len(needle)] == needle:
             return i
     return -1
 
@@ -110,16 +131,17 @@ def problems(item: Traced) -> list[str]:
             at = _find(needle, item.haystack, cursor)
             if at < 0:
                 anywhere = _find(needle, item.haystack, 0)
-                found.append(f"{where} {kind} {number} "
-                             f"{'out of order' if anywhere >= 0 else 'not in its lines'}: "
-                             f"{one.text[:80]!r}")
+                found.append(
+                    f"{where} {kind} {number} "
+                    f"{'out of order' if anywhere >= 0 else 'not in its lines'}: "
+                    f"{one.text[:80]!r}"
+                )
                 continue
             for i in range(at, at + len(needle)):
                 covered[i] = True
             cursor = at + len(needle)
             if needle[-1] in _OPEN_END:
-                found.append(f"{where} {kind} {number} stops before its end: "
-                             f"{one.text[-60:]!r}")
+                found.append(f"{where} {kind} {number} stops before its end: {one.text[-60:]!r}")
     lost = [w for w, c in zip(item.haystack, covered, strict=True) if not c]
     if lost:
         found.append(f"{where}: words of the results column in no item: {' '.join(lost)[:200]!r}")
@@ -128,7 +150,8 @@ def problems(item: Traced) -> list[str]:
 
 @pytest.mark.parametrize("source_id", EDITIONS)
 def test_every_item_is_whole_and_nothing_is_lost(
-        source_id: str, traced: dict[str, list[Traced]]) -> None:
+    source_id: str, traced: dict[str, list[Traced]]
+) -> None:
     """Verify that every result and activity of the edition is found, whole and in printed
     order, in its entry's own results column, and that every word of that column reaches an
     item (headings aside)."""
@@ -138,8 +161,9 @@ def test_every_item_is_whole_and_nothing_is_lost(
 
 
 @pytest.mark.parametrize("source_id", EDITIONS)
-def test_every_line_has_a_role(source_id: str, sources: dict[str, Source],
-                               curation: Curation) -> None:
+def test_every_line_has_a_role(
+    source_id: str, sources: dict[str, Source], curation: Curation
+) -> None:
     """Verify that the reader gives every physical line of the source a role."""
     source = sources[source_id]
     lines = source.read_lines()
@@ -151,7 +175,8 @@ def test_every_line_has_a_role(source_id: str, sources: dict[str, Source],
 
 
 def test_pdf_outcomes_hold_no_text_of_other_columns(
-        edition_reports: dict[str, EditionReport]) -> None:
+    edition_reports: dict[str, EditionReport],
+) -> None:
     """Verify that the flattened-PDF reader puts no line of the results (or any other)
     column into an outcome: every 2019 outcome reads word for word as the same outcome of
     the draft zero, whose TAB cells leave no doubt about columns (the editions print the
@@ -163,6 +188,8 @@ def test_pdf_outcomes_hold_no_text_of_other_columns(
         if twin is None:
             continue
         assert "".join(words(entry.text)) == "".join(words(twin.text)), (
-            entry.action_line, entry.key)
+            entry.action_line,
+            entry.key,
+        )
         compared += 1
     assert compared == len(edition_reports["roadmaps-2019"].entries)

@@ -31,11 +31,10 @@ def _imports(name: str, path: Path) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            found += [(alias.name, None) for alias in node.names
-                      if alias.name.startswith("wsiskg")]
+            found += [(alias.name, None) for alias in node.names if alias.name.startswith("wsiskg")]
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                parent = base[:len(base) - node.level + 1]
+                parent = base[: len(base) - node.level + 1]
                 module = ".".join(parent + ([node.module] if node.module else []))
             else:
                 module = node.module or ""
@@ -52,8 +51,10 @@ def _imports(name: str, path: Path) -> list[tuple[str, str | None]]:
 def test_no_import_cycle() -> None:
     """Verify that the wsiskg modules import each other without a cycle, counting the
     imports inside functions too."""
-    edges = {name: sorted({m for m, _ in _imports(name, path) if m in MODULES and m != name})
-             for name, path in MODULES.items()}
+    edges = {
+        name: sorted({m for m, _ in _imports(name, path) if m in MODULES and m != name})
+        for name, path in MODULES.items()
+    }
     state: dict[str, int] = {}
     cycles: list[list[str]] = []
 
@@ -61,8 +62,7 @@ def test_no_import_cycle() -> None:
         state[node] = 1
         for nxt in edges[node]:
             if state.get(nxt) == 1:
-                cycles.append(trail[trail.index(nxt):] + [nxt] if nxt in trail
-                              else [node, nxt])
+                cycles.append(trail[trail.index(nxt) :] + [nxt] if nxt in trail else [node, nxt])
             elif nxt not in state:
                 visit(nxt, [*trail, nxt])
         state[node] = 2
@@ -77,8 +77,10 @@ def test_no_import_cycle() -> None:
 
 def test_no_private_import() -> None:
     """Verify that no module imports a private name (one starting with _) of another."""
-    private = [(name, module, imported) for name, path in MODULES.items()
-               for module, imported in _imports(name, path)
-               if imported and imported.startswith("_") and not imported.endswith("__")
-               and module != name]
+    private = [
+        (name, module, imported)
+        for name, path in MODULES.items()
+        for module, imported in _imports(name, path)
+        if imported and imported.startswith("_") and not imported.endswith("__") and module != name
+    ]
     assert private == []

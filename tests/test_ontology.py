@@ -16,8 +16,11 @@ def ontology(layout: Layout) -> Graph:
 
 
 def _terms(graph: Graph, kind: URIRef) -> list[URIRef]:
-    return sorted(t for t in graph.subjects(RDF.type, kind)
-                  if isinstance(t, URIRef) and str(t).startswith(str(WSIS)))
+    return sorted(
+        t
+        for t in graph.subjects(RDF.type, kind)
+        if isinstance(t, URIRef) and str(t).startswith(str(WSIS))
+    )
 
 
 def test_ontology_metadata(ontology: Graph) -> None:
@@ -27,8 +30,11 @@ def test_ontology_metadata(ontology: Graph) -> None:
         assert ontology.value(ONTOLOGY, prop) is not None, prop
 
 
-@pytest.mark.parametrize("kind", [OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-                                  OWL.NamedIndividual], ids=lambda k: str(k).split("#")[-1])
+@pytest.mark.parametrize(
+    "kind",
+    [OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.NamedIndividual],
+    ids=lambda k: str(k).split("#")[-1],
+)
 def test_every_term_is_labelled_and_commented(ontology: Graph, kind: URIRef) -> None:
     """Verify that every class, property and individual has an English label and comment."""
     terms = _terms(ontology, kind)
@@ -41,8 +47,14 @@ def test_every_term_is_labelled_and_commented(ontology: Graph, kind: URIRef) -> 
 def test_object_properties_have_ranges(ontology: Graph) -> None:
     """Verify that every object property states its range, and every property but the
     generic text/position ones its domain."""
-    generic = {WSIS.text, WSIS.position, WSIS.number, WSIS.citedText, WSIS.periodStart,
-               WSIS.periodEnd}
+    generic = {
+        WSIS.text,
+        WSIS.position,
+        WSIS.number,
+        WSIS.citedText,
+        WSIS.periodStart,
+        WSIS.periodEnd,
+    }
     for kind in (OWL.ObjectProperty, OWL.DatatypeProperty):
         for prop in _terms(ontology, kind):
             assert ontology.value(prop, RDFS.range) is not None, prop
@@ -53,12 +65,34 @@ def test_object_properties_have_ranges(ontology: Graph) -> None:
 def test_domain_classes_exist(ontology: Graph) -> None:
     """Verify that the classes of the whole domain of the five sources are declared."""
     expected = {
-        "ActionLine", "OutcomeDocument", "WSISOutcome", "RoadmapEdition", "RoadmapEntry",
-        "Timing", "ExpectedResult", "AchievedResult", "Activity", "ITURole", "StrategicPlan",
-        "StrategicGoal", "StrategicTarget", "Resolution", "ResolutionCitation",
-        "RegionalInitiative", "GCAPillar", "ActionPlan", "Objective", "PlanOutcome",
-        "PerformanceIndicator", "Output", "Programme", "AmendmentProposal", "SDGGoal",
-        "SDGTarget", "Correction", "SourceDocument",
+        "ActionLine",
+        "OutcomeDocument",
+        "WSISOutcome",
+        "RoadmapEdition",
+        "RoadmapEntry",
+        "Timing",
+        "ExpectedResult",
+        "AchievedResult",
+        "Activity",
+        "ITURole",
+        "StrategicPlan",
+        "StrategicGoal",
+        "StrategicTarget",
+        "Resolution",
+        "ResolutionCitation",
+        "RegionalInitiative",
+        "GCAPillar",
+        "ActionPlan",
+        "Objective",
+        "PlanOutcome",
+        "PerformanceIndicator",
+        "Output",
+        "Programme",
+        "AmendmentProposal",
+        "SDGGoal",
+        "SDGTarget",
+        "Correction",
+        "SourceDocument",
     }
     declared = {str(c).split("#")[1] for c in _terms(ontology, OWL.Class)}
     assert expected <= declared
@@ -77,10 +111,13 @@ def test_target_link_implies_goal_by_property_chain(ontology: Graph) -> None:
 
 def test_inverses_declared(ontology: Graph) -> None:
     """Verify that the inverse properties the queries need are declared."""
-    for prop, inverse in [(WSIS.edition, WSIS.hasEntry), (WSIS.addressesOutcome,
-                          WSIS.addressedBy), (WSIS.actionLine, WSIS.hasOutcome),
-                          (WSIS.citesResolution, WSIS.citedBy),
-                          (WSIS.linkedSDGTarget, WSIS.targetLinkedBy)]:
+    for prop, inverse in [
+        (WSIS.edition, WSIS.hasEntry),
+        (WSIS.addressesOutcome, WSIS.addressedBy),
+        (WSIS.actionLine, WSIS.hasOutcome),
+        (WSIS.citesResolution, WSIS.citedBy),
+        (WSIS.linkedSDGTarget, WSIS.targetLinkedBy),
+    ]:
         assert (prop, OWL.inverseOf, inverse) in ontology
 
 

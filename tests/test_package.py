@@ -31,15 +31,32 @@ from click.testing import CliRunner
 from wsiskg import __version__
 from wsiskg.cli import main
 from wsiskg.paths import Layout
-from wsiskg.store import open_embedded
+from wsiskg.store.embedded import open_embedded
 
 from .conftest import ROOT
 
-IGNORED = shutil.ignore_patterns(".git", ".venv", ".wsiskg", "build", "dist", "*.egg-info",
-                                 "__pycache__", "*.pyc", ".mypy_cache", ".ruff_cache",
-                                 ".pytest_cache", "_data")
-SHIPPED = ("ontology/wsis.ttl", "shapes/entries.ttl", "queries/sdg-coverage-matrix.rq",
-           "data/reference/sdg.ttl", "data/kg/wsis.trig", "data/kg/2019.ttl")
+IGNORED = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    ".wsiskg",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.pyc",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "_data",
+)
+SHIPPED = (
+    "ontology/wsis.ttl",
+    "shapes/entries.ttl",
+    "queries/sdg-coverage-matrix.rq",
+    "data/reference/sdg.ttl",
+    "data/kg/wsis.trig",
+    "data/kg/2019.ttl",
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,9 +66,24 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT, source, ignore=IGNORED)
     dist = tmp_path_factory.mktemp("dist")
     done = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--no-index", "-q", "-w", str(dist), str(source)],
-        capture_output=True, text=True, timeout=300, check=False)
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(dist),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     wheels = list(dist.glob("wsiskg-*.whl"))
     assert len(wheels) == 1, wheels
@@ -65,15 +97,21 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=300)
     bin_dir = folder / "bin"
     python = bin_dir / "python"
-    purelib = subprocess.run([str(python), "-c",
-                              "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     dependencies = sysconfig.get_paths()["purelib"]
-    Path(purelib, "wsiskg-test-dependencies.pth").write_text(dependencies + "\n",
-                                                             encoding="utf-8")
-    done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--no-index",
-                           "--no-deps", str(wheel)],
-                          capture_output=True, text=True, timeout=300, check=False)
+    Path(purelib, "wsiskg-test-dependencies.pth").write_text(dependencies + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--no-index", "--no-deps", str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return bin_dir
 
@@ -85,17 +123,28 @@ def user(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _env(user: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("WSISKG_ROOT", "WSISKG_STORE", "PYTHONPATH", "VIRTUAL_ENV")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("WSISKG_ROOT", "WSISKG_STORE", "PYTHONPATH", "VIRTUAL_ENV")
+    }
     env["HOME"] = str(user / "home")
     env["XDG_CACHE_HOME"] = str(user / "cache")
     return env
 
 
-def run(venv: Path, user: Path, *args: str, program: str = "wsiskg",
-        timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(venv / program), *args], cwd=user, env=_env(user),
-                          capture_output=True, text=True, timeout=timeout, check=False)
+def run(
+    venv: Path, user: Path, *args: str, program: str = "wsiskg", timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(venv / program), *args],
+        cwd=user,
+        env=_env(user),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_wheel_carries_the_package_data(wheel: Path) -> None:
@@ -105,8 +154,7 @@ def test_wheel_carries_the_package_data(wheel: Path) -> None:
         names = set(archive.namelist())
         for path in SHIPPED:
             assert archive.read(f"wsiskg/_data/{path}") == (ROOT / path).read_bytes(), path
-        queries = {n for n in names if n.startswith("wsiskg/_data/queries/")
-                   and n.endswith(".rq")}
+        queries = {n for n in names if n.startswith("wsiskg/_data/queries/") and n.endswith(".rq")}
         assert len(queries) == len(list((ROOT / "queries").glob("*.rq")))
         licences = {n.rsplit("/", 1)[1] for n in names if "/licenses/" in n}
         assert {"LICENSE", "LICENSE-DATA"} <= licences
@@ -116,8 +164,9 @@ def test_wheel_carries_the_package_data(wheel: Path) -> None:
 def test_installed_package_reads_its_own_data(venv: Path, user: Path) -> None:
     """Verify the installed wsiskg imports from the new environment and reads the
     package data there; `-V` and `python -m wsiskg -V` print both versions."""
-    done = run(venv, user, "-c", "import wsiskg.paths as p; print(p.default_layout().kg)",
-               program="python")
+    done = run(
+        venv, user, "-c", "import wsiskg.paths as p; print(p.default_layout().kg)", program="python"
+    )
     assert done.returncode == 0, done.stderr
     kg = Path(done.stdout.strip())
     assert kg.is_relative_to(venv.parent) and (kg / "wsis.trig").is_file()
@@ -133,14 +182,21 @@ def test_queries_and_query(venv: Path, user: Path) -> None:
     checkout."""
     done = run(venv, user, "queries")
     assert done.returncode == 0, done.stderr
-    listed = [line.split(":")[0] for line in done.stdout.splitlines()
-              if line and not line.startswith(" ")]
+    listed = [
+        line.split(":")[0] for line in done.stdout.splitlines() if line and not line.startswith(" ")
+    ]
     assert listed == sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
     args = ("query", "sdg-coverage-matrix", "-p", "edition=2019", "-f", "csv")
     installed = run(venv, user, *args)
     assert installed.returncode == 0, installed.stderr
-    checkout = subprocess.run([sys.executable, "-m", "wsiskg", *args], cwd=ROOT,
-                              capture_output=True, text=True, timeout=300, check=False)
+    checkout = subprocess.run(
+        [sys.executable, "-m", "wsiskg", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert installed.stdout == checkout.stdout and installed.stdout.count("\n") > 10
 
 
@@ -164,24 +220,34 @@ def test_validate_reason_check_stats(venv: Path, user: Path) -> None:
     assert "triples" in done.stdout
 
 
-def test_export_and_release_equal_the_checkout(venv: Path, user: Path,
-                                              tmp_path: Path) -> None:
+def test_export_and_release_equal_the_checkout(venv: Path, user: Path, tmp_path: Path) -> None:
     """Verify export and release from the installed package give the same bytes as
     from the checkout."""
     done = run(venv, user, "export", "-f", "trig", "-o", "export.trig")
     assert done.returncode == 0, done.stderr
-    checkout = subprocess.run([sys.executable, "-m", "wsiskg", "export", "-f", "trig"],
-                              cwd=ROOT, capture_output=True, timeout=300, check=False)
+    checkout = subprocess.run(
+        [sys.executable, "-m", "wsiskg", "export", "-f", "trig"],
+        cwd=ROOT,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert (user / "export.trig").read_bytes() == checkout.stdout
     done = run(venv, user, "release", "-o", "release")
     assert done.returncode == 0, done.stderr
     checkout_release = tmp_path / "release"
-    made = subprocess.run([sys.executable, "-m", "wsiskg", "release", "-o",
-                           str(checkout_release)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, check=False)
+    made = subprocess.run(
+        [sys.executable, "-m", "wsiskg", "release", "-o", str(checkout_release)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert made.returncode == 0, made.stderr
-    assert (user / "release" / "SHA256SUMS").read_bytes() == \
-        (checkout_release / "SHA256SUMS").read_bytes()
+    assert (user / "release" / "SHA256SUMS").read_bytes() == (
+        checkout_release / "SHA256SUMS"
+    ).read_bytes()
 
 
 def test_diff_plot_report(venv: Path, user: Path) -> None:
@@ -189,8 +255,9 @@ def test_diff_plot_report(venv: Path, user: Path) -> None:
     the user's cache folder, not the current one), the diff the checkout's."""
     done = run(venv, user, "diff", "2019-draft-zero", "2019", "-f", "json")
     assert done.returncode == 0, done.stderr
-    here = CliRunner().invoke(main, ["--root", str(ROOT), "diff", "2019-draft-zero", "2019",
-                                     "-f", "json"])
+    here = CliRunner().invoke(
+        main, ["--root", str(ROOT), "diff", "2019-draft-zero", "2019", "-f", "json"]
+    )
     assert here.exit_code == 0, here.output
     installed = json.loads(done.stdout)
     assert installed == json.loads(here.stdout) and installed["changes"]
@@ -209,9 +276,14 @@ def test_diff_plot_report(venv: Path, user: Path) -> None:
 @pytest.fixture
 def served(venv: Path, user: Path) -> Iterator[str]:
     """`wsiskg serve --port 0` from the installed package, stopped by its PID."""
-    process = subprocess.Popen([str(venv / "wsiskg"), "serve", "--port", "0"], cwd=user,
-                               env=_env(user), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(venv / "wsiskg"), "serve", "--port", "0"],
+        cwd=user,
+        env=_env(user),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stderr is not None
         deadline = time.monotonic() + 120
@@ -233,11 +305,13 @@ def served(venv: Path, user: Path) -> Iterator[str]:
 def test_serve(served: str) -> None:
     """Verify the installed package serves the graph: one SPARQL query over HTTP,
     answered as the checkout's embedded store answers it."""
-    query = ("SELECT (COUNT(*) AS ?n) WHERE "
-             "{ ?e a <https://w3id.org/wsis-kg/ontology#RoadmapEntry> }")
+    query = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://w3id.org/wsis-kg/ontology#RoadmapEntry> }"
+    )
     request = urllib.request.Request(
         f"{served}/sparql?{urllib.parse.urlencode({'query': query})}",
-        headers={"Accept": "application/sparql-results+json"})
+        headers={"Accept": "application/sparql-results+json"},
+    )
     with urllib.request.urlopen(request, timeout=30) as response:
         data = json.loads(response.read())
     expected = [int(row["n"].value) for row in open_embedded(Layout(ROOT)).query(query)]
@@ -246,8 +320,7 @@ def test_serve(served: str) -> None:
 
 
 @pytest.mark.parametrize("args", [("build",), ("lines", "roadmaps-2010")])
-def test_maintainer_commands_need_a_checkout(venv: Path, user: Path,
-                                            args: tuple[str, ...]) -> None:
+def test_maintainer_commands_need_a_checkout(venv: Path, user: Path, args: tuple[str, ...]) -> None:
     """Verify `build` and `lines` from the installed package are usage errors (exit 2)
     naming the reason."""
     done = run(venv, user, *args)

@@ -11,8 +11,8 @@ from pyoxigraph import RdfFormat, Store
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from wsiskg.check.validate import validate
 from wsiskg.paths import Layout
-from wsiskg.validate import validate
 
 from .conftest import select
 
@@ -30,7 +30,7 @@ def _lexical(value: object) -> str:
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
     if text.startswith('"'):
-        return text[1:text.rindex('"')]
+        return text[1 : text.rindex('"')]
     return text
 
 
@@ -44,8 +44,10 @@ def test_rudof_agrees_on_built_graph() -> None:
     for path in sorted(layout.shapes.glob("*.ttl")):
         shapes.parse(path, format="turtle")
     rudof.read_shacl(shapes.serialize(format="turtle"))
-    theirs = {(str(e.focus_node), _short(e.severity), str(e.constraint_component),
-               _lexical(e.value)) for e in rudof.validate_shacl()}
+    theirs = {
+        (str(e.focus_node), _short(e.severity), str(e.constraint_component), _lexical(e.value))
+        for e in rudof.validate_shacl()
+    }
     ours_report = validate(layout)
     ours = {(r.focus_node, r.severity, r.component, r.value) for r in ours_report.results}
     assert ours, "the built graph has warnings to compare"
@@ -59,9 +61,14 @@ def test_dangling_link_shape_targets_every_class_with_instances() -> None:
     store = Store()
     for path in sorted(layout.kg.glob("*.ttl")):
         store.load(path=str(path), format=RdfFormat.TURTLE)
-    used = {row[0].value for row in select(
-        store, "SELECT DISTINCT ?class WHERE { ?s a ?class . "
-        "FILTER STRSTARTS(STR(?class), 'https://w3id.org/wsis-kg/ontology#') }")}
+    used = {
+        row[0].value
+        for row in select(
+            store,
+            "SELECT DISTINCT ?class WHERE { ?s a ?class . "
+            "FILTER STRSTARTS(STR(?class), 'https://w3id.org/wsis-kg/ontology#') }",
+        )
+    }
     shapes = Graph().parse(layout.shapes / "integrity.ttl")
     shape = next(s for s in shapes.subjects() if str(s).endswith("NoDanglingLinkShape"))
     targeted = {str(c) for c in shapes.objects(shape, SH.targetClass)}

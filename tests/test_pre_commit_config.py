@@ -45,8 +45,10 @@ def test_validate_hook_is_the_projects_own() -> None:
     declared = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     own = next(h for h in declared if h["id"] == "wsiskg-validate")
     hook = _hooks()["wsiskg-validate"]
-    assert shlex.split(hook["entry"]) == [".venv/bin/" + own["entry"].split()[0],
-                                          *own["entry"].split()[1:]]
+    assert shlex.split(hook["entry"]) == [
+        ".venv/bin/" + own["entry"].split()[0],
+        *own["entry"].split()[1:],
+    ]
     assert hook["pass_filenames"] is False
     for path in ("data/kg/2019.ttl", "data/kg/wsis.trig"):
         assert re.search(hook["files"], path)

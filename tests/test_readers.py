@@ -10,47 +10,60 @@ from pathlib import Path
 
 import pytest
 
-from wsiskg.curation import Curation
-from wsiskg.entries import parse_row
 from wsiskg.errors import SourceError
-from wsiskg.readers.dispatch import PLAN_READERS, READERS, read_roadmap
-from wsiskg.sources import LAYOUTS, ReaderOptions, Source, load_registry
+from wsiskg.ingest.curation import Curation
+from wsiskg.ingest.readers.dispatch import PLAN_READERS, READERS, read_roadmap
+from wsiskg.ingest.row_parser import parse_row
+from wsiskg.ingest.sources import LAYOUTS, ReaderOptions, Source, load_registry
 
 from .conftest import ROOT
 
 PACKAGE = ROOT / "src" / "wsiskg"
 READER_MODULES = ("base.py", "tabular.py", "pdfflow.py", "actionplan.py", "labels.py")
 # the modules that read sources: no edition or source id may steer them
-READING_MODULES = [*(PACKAGE / "readers").glob("*.py"), PACKAGE / "entries.py",
-                   PACKAGE / "curation.py", PACKAGE / "sources.py", PACKAGE / "cells.py"]
+READING_MODULES = [
+    *(PACKAGE / "readers").glob("*.py"),
+    PACKAGE / "entries.py",
+    PACKAGE / "curation.py",
+    PACKAGE / "sources.py",
+    PACKAGE / "cells.py",
+]
 
 
 def _imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) of every ``from ... import name`` of a file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [("." * node.level + (node.module or ""), alias.name)
-            for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-            for alias in node.names]
+    return [
+        ("." * node.level + (node.module or ""), alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
 
 
 def test_no_module_imports_a_private_name() -> None:
     """Verify that no module of the package imports another's private name
     (function-local imports included)."""
-    found = [f"{path.relative_to(PACKAGE)}: from {module} import {name}"
-             for path in sorted(PACKAGE.rglob("*.py"))
-             for module, name in _imports(path)
-             if (module.startswith(".") or module.startswith("wsiskg"))
-             and name.startswith("_") and not name.startswith("__")]
+    found = [
+        f"{path.relative_to(PACKAGE)}: from {module} import {name}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for module, name in _imports(path)
+        if (module.startswith(".") or module.startswith("wsiskg"))
+        and name.startswith("_")
+        and not name.startswith("__")
+    ]
     assert found == []
 
 
 def test_readers_do_not_apply_curation() -> None:
     """Verify that the readers import nothing of the curation: it is applied
     around them, in readers/dispatch.py only."""
-    found = [f"readers/{name}: from {module} import {what}"
-             for name in READER_MODULES
-             for module, what in _imports(PACKAGE / "readers" / name)
-             if "curation" in module]
+    found = [
+        f"readers/{name}: from {module} import {what}"
+        for name in READER_MODULES
+        for module, what in _imports(PACKAGE / "readers" / name)
+        if "curation" in module
+    ]
     assert found == []
     dispatch = {module for module, _ in _imports(PACKAGE / "readers" / "dispatch.py")}
     assert "..curation" in dispatch
@@ -68,13 +81,17 @@ def test_no_edition_or_source_id_in_reading_code(sources: dict[str, Source]) -> 
     found = []
     for path in READING_MODULES:
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        found += [f"{path.name}:{node.lineno}: {node.value!r}" for node in ast.walk(tree)
-                  if isinstance(node, ast.Constant) and node.value in ids]
+        found += [
+            f"{path.name}:{node.lineno}: {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in ids
+        ]
     assert found == []
 
 
-def test_results_notation_comes_from_the_registry(sources: dict[str, Source],
-                                                  curation: Curation) -> None:
+def test_results_notation_comes_from_the_registry(
+    sources: dict[str, Source], curation: Curation
+) -> None:
     """Verify that the registry's reader option decides how a results column is
     split: the 2010 edition declares numbered activities, and read without the
     option it would yield other results and activities than the registry records."""
@@ -83,23 +100,29 @@ def test_results_notation_comes_from_the_registry(sources: dict[str, Source],
     assert {n for sid, n in notations.items() if sid != "roadmaps-2010"} == {"headed"}
     source = sources["roadmaps-2010"]
     assert source.edition is not None and source.yields is not None
-    declared = tuple(sum(counts[kind] for counts in source.yields.values())
-                     for kind in ("results", "activities"))
+    declared = tuple(
+        sum(counts[kind] for counts in source.yields.values()) for kind in ("results", "activities")
+    )
     counted = {}
     for options in (source.reader, ReaderOptions()):
         read = read_roadmap(dataclasses.replace(source, reader=options), curation)
         entries = [parse_row(row, source.edition.id, source.path) for row in read.rows]
-        counted[options.results] = (sum(len(e.results) for e in entries),
-                                    sum(len(e.activities) for e in entries))
+        counted[options.results] = (
+            sum(len(e.results) for e in entries),
+            sum(len(e.activities) for e in entries),
+        )
     assert counted["numbered-activities"] == declared == (43, 75)
     assert counted["headed"] != declared
 
 
-@pytest.mark.parametrize(("reader", "message"), [
-    ("{results: bullets}", "unknown results notation 'bullets'"),
-    ("{columns: 5}", "unknown reader option(s) columns for layout tab-table"),
-    ("numbered-activities", "'reader' must map option names to values"),
-])
+@pytest.mark.parametrize(
+    ("reader", "message"),
+    [
+        ("{results: bullets}", "unknown results notation 'bullets'"),
+        ("{columns: 5}", "unknown reader option(s) columns for layout tab-table"),
+        ("numbered-activities", "'reader' must map option names to values"),
+    ],
+)
 def test_bad_reader_option_is_refused(tmp_path: Path, reader: str, message: str) -> None:
     """Verify that a reader option the registry cannot hold is refused, naming
     the registry file and the line of the option."""
@@ -119,9 +142,15 @@ def test_plan_layout_takes_no_results_option(tmp_path: Path) -> None:
     """Verify that an action plan's entry may not declare a roadmap reader option."""
     registry = tmp_path / "registry.yaml"
     text = (ROOT / "data" / "sources" / "registry.yaml").read_text(encoding="utf-8")
-    registry.write_text(text.replace("    layout: action-plan\n",
-                                     "    layout: action-plan\n    reader: {results: headed}\n"),
-                        encoding="utf-8")
-    with pytest.raises(SourceError, match=r"unknown reader option\(s\) results for layout "
-                                          r"action-plan \(known: none\)"):
+    registry.write_text(
+        text.replace(
+            "    layout: action-plan\n", "    layout: action-plan\n    reader: {results: headed}\n"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        SourceError,
+        match=r"unknown reader option\(s\) results for layout "
+        r"action-plan \(known: none\)",
+    ):
         load_registry(registry)

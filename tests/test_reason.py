@@ -12,10 +12,10 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import PROV, RDF, SKOS
 
 from wsiskg import iris
+from wsiskg.check.reason import Reasoning, reason, restrict, rules, schema_of
 from wsiskg.cli import main
 from wsiskg.iris import WSIS
 from wsiskg.paths import Layout
-from wsiskg.reason import Reasoning, reason, restrict, rules, schema_of
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +44,7 @@ def test_entailments_the_queries_use(fast_all: Reasoning) -> None:
     """Verify the target-to-goal chain, inverses, super-properties and class membership."""
     inferred = fast_all.inferred
     entry = iris.entry("2019-draft-zero", "C5", "A2")
-    assert (entry, WSIS.contributesToSDGGoal, iris.sdg_goal(9)) in inferred      # via 9.1
+    assert (entry, WSIS.contributesToSDGGoal, iris.sdg_goal(9)) in inferred  # via 9.1
     assert (iris.sdg_target("9.c"), WSIS.targetLinkedBy, entry) in inferred
     assert (iris.edition("2019-draft-zero"), WSIS.hasEntry, entry) in inferred
     assert (iris.outcome("C5", "A2"), WSIS.addressedBy, entry) in inferred
@@ -52,8 +52,7 @@ def test_entailments_the_queries_use(fast_all: Reasoning) -> None:
     assert (entry, RDF.type, WSIS.LinkageStatement) in inferred
     assert (entry, RDF.type, PROV.Entity) in inferred
     assert (iris.sdg_target("9.c"), RDF.type, SKOS.Concept) in inferred
-    assert (iris.edition("2019"), PROV.wasDerivedFrom, iris.edition("2019-draft-zero")) \
-        in inferred
+    assert (iris.edition("2019"), PROV.wasDerivedFrom, iris.edition("2019-draft-zero")) in inferred
     assert (iris.outcome("C5", "A2"), SKOS.notation, None) in inferred
     # a whole-goal link is a contribution too (sub-property)
     c2a = iris.entry("2019-draft-zero", "C2", "A")
@@ -81,9 +80,11 @@ def test_rules_come_from_the_ontology(ontology: Graph) -> None:
 def test_cli_reason_writes_a_separate_file(tmp_path: Path, layout: Layout) -> None:
     """Verify `wsiskg reason -o FILE`: the entailments in their own file, the data
     untouched."""
+
     def digests() -> dict[str, str]:
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(layout.kg.iterdir())}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(layout.kg.iterdir())
+        }
 
     before = digests()
     out = tmp_path / "inferred.ttl"
@@ -91,6 +92,9 @@ def test_cli_reason_writes_a_separate_file(tmp_path: Path, layout: Layout) -> No
     assert result.exit_code == 0, result.stderr
     assert "inferred triples (fast" in result.stderr
     inferred = Graph().parse(out)
-    assert (URIRef(iris.entry("2019", "C5", "A2")), WSIS.contributesToSDGGoal,
-            iris.sdg_goal(9)) in inferred
+    assert (
+        URIRef(iris.entry("2019", "C5", "A2")),
+        WSIS.contributesToSDGGoal,
+        iris.sdg_goal(9),
+    ) in inferred
     assert digests() == before

@@ -10,11 +10,11 @@ from rdflib.namespace import RDF, SKOS
 from rdflib.term import Node
 
 from wsiskg import iris
-from wsiskg.build import reference_graph
-from wsiskg.cells import SDG_TARGETS
+from wsiskg.graph.build import reference_graph
+from wsiskg.ingest.cells import SDG_TARGETS
+from wsiskg.ingest.sources import Source
 from wsiskg.iris import WSIS
 from wsiskg.paths import Layout
-from wsiskg.sources import Source
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,9 @@ def reference(layout: Layout) -> Graph:
 
 def _english(graph: Graph, node: Node, prop: URIRef) -> str:
     """The one English value of a label property."""
-    values = [str(o) for o in graph.objects(node, prop)
-              if isinstance(o, Literal) and o.language == "en"]
+    values = [
+        str(o) for o in graph.objects(node, prop) if isinstance(o, Literal) and o.language == "en"
+    ]
     assert len(values) == 1, (node, values)
     return values[0]
 
@@ -62,22 +63,26 @@ def test_all_169_targets_complete(reference: Graph) -> None:
 def test_target_9c_wording(reference: Graph) -> None:
     """Verify one target's official wording (9.c, the ICT access target)."""
     label = _english(reference, iris.sdg_target("9.c"), SKOS.prefLabel)
-    assert label.startswith("Significantly increase access to information and communications "
-                            "technology")
+    assert label.startswith(
+        "Significantly increase access to information and communications technology"
+    )
 
 
 def test_action_lines_c1_to_c11(reference: Graph) -> None:
     """Verify that the eleven action lines have their notation and title."""
     lines = set(reference.subjects(RDF.type, WSIS.ActionLine))
     assert lines == {iris.action_line(f"C{n}") for n in range(1, 12)}
-    assert str(reference.value(iris.action_line("C5"), SKOS.prefLabel)) == \
-        "Building confidence and security in the use of ICTs"
+    assert (
+        str(reference.value(iris.action_line("C5"), SKOS.prefLabel))
+        == "Building confidence and security in the use of ICTs"
+    )
 
 
 def test_gca_pillars_and_outcome_documents(reference: Graph) -> None:
     """Verify the five GCA pillars and the six WSIS outcome documents."""
     assert set(reference.subjects(RDF.type, WSIS.GCAPillar)) == {
-        iris.gca_pillar(n) for n in range(1, 6)}
+        iris.gca_pillar(n) for n in range(1, 6)
+    }
     assert len(set(reference.subjects(RDF.type, WSIS.OutcomeDocument))) == 6
 
 
@@ -90,5 +95,4 @@ def test_strategic_plans_of_every_edition(reference: Graph, sources: dict[str, S
         assert (plan, RDF.type, WSIS.StrategicPlan) in reference, plan
         goals = set(reference.subjects(WSIS.strategicPlan, plan))
         assert goals, plan
-    assert len(set(reference.subjects(WSIS.strategicPlan,
-                                      iris.strategic_plan("2008-2011")))) == 7
+    assert len(set(reference.subjects(WSIS.strategicPlan, iris.strategic_plan("2008-2011")))) == 7

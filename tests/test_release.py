@@ -29,16 +29,31 @@ NON_NEGATIVE = URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 STEM = f"wsis-kg-{__version__}"
 ONTO = f"wsis-ontology-{__version__}"
-FILES = {f"{STEM}.trig", f"{STEM}.nq.gz", f"{STEM}.ttl", f"{STEM}.jsonld",
-         f"{STEM}.context.jsonld", f"{STEM}.void.ttl", f"{ONTO}.ttl", f"{ONTO}.rdf",
-         f"{ONTO}.jsonld", "SHA256SUMS"}
+FILES = {
+    f"{STEM}.trig",
+    f"{STEM}.nq.gz",
+    f"{STEM}.ttl",
+    f"{STEM}.jsonld",
+    f"{STEM}.context.jsonld",
+    f"{STEM}.void.ttl",
+    f"{ONTO}.ttl",
+    f"{ONTO}.rdf",
+    f"{ONTO}.jsonld",
+    "SHA256SUMS",
+}
 ENDPOINT = "https://example.org/wsis/sparql"
 
 
 def wsiskg(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """The command in its own process (so that nothing is shared between runs)."""
-    return subprocess.run([sys.executable, "-m", "wsiskg", *args], cwd=cwd,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "wsiskg", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +102,9 @@ def test_sha256sums_match_the_files(release: Path) -> None:
     assert set(listed) == FILES - {"SHA256SUMS"}
     for name, digest in listed.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest, name
-    checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=release,
-                             capture_output=True, text=True, check=False)
+    checked = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=release, capture_output=True, text=True, check=False
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
@@ -123,24 +139,31 @@ def test_dataset_description(description: Graph, release: Path) -> None:
     sources = set(description.objects(ds, DCTERMS.source))
     trig = Store()
     trig.load(path=str(release / f"{STEM}.trig"), format=RdfFormat.TRIG)
-    in_graph = {r[0].value for r in select(
-        trig, "SELECT DISTINCT ?s { GRAPH ?g { ?s a <" + str(iris.WSIS) + "SourceDocument> } }")}
+    in_graph = {
+        r[0].value
+        for r in select(
+            trig, "SELECT DISTINCT ?s { GRAPH ?g { ?s a <" + str(iris.WSIS) + "SourceDocument> } }"
+        )
+    }
     assert {str(s) for s in sources} == in_graph and len(sources) == 5
     activity = description.value(ds, PROV.wasGeneratedBy)
     agent = description.value(activity, PROV.wasAssociatedWith)
     assert __version__ in str(agent)
     assert (ds, VOID.uriSpace, Literal(iris.ID)) in description
     assert (ds, VOID.sparqlEndpoint, URIRef(ENDPOINT)) in description
-    counts = {str(s): int(str(description.value(s, VOID.triples)))
-              for s in description.objects(ds, VOID.subset)}
+    counts = {
+        str(s): int(str(description.value(s, VOID.triples)))
+        for s in description.objects(ds, VOID.subset)
+    }
     for graph, count in counts.items():
         rows = list(select(trig, f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"))
         assert int(rows[0][0].value) == count, graph
     assert len(counts) == 7
 
 
-def test_every_distribution_has_size_checksum_and_media_type(description: Graph,
-                                                              release: Path) -> None:
+def test_every_distribution_has_size_checksum_and_media_type(
+    description: Graph, release: Path
+) -> None:
     """Verify one dcat:Distribution per published file, its byte size and SHA-256
     (spdx:checksum) those of the file, and its download URL ending in the name."""
     ds = next(description.subjects(RDF.type, DCAT.Dataset))
@@ -149,14 +172,15 @@ def test_every_distribution_has_size_checksum_and_media_type(description: Graph,
         url = str(description.value(dist, DCAT.downloadURL))
         name = url.rsplit("/", 1)[1]
         data = (release / name).read_bytes()
-        assert description.value(dist, DCAT.byteSize) == Literal(
-            len(data), datatype=NON_NEGATIVE)
+        assert description.value(dist, DCAT.byteSize) == Literal(len(data), datatype=NON_NEGATIVE)
         checksum = description.value(dist, SPDX.checksum)
         assert description.value(checksum, SPDX.algorithm) == SPDX.checksumAlgorithm_sha256
-        assert str(description.value(checksum, SPDX.checksumValue)) == \
-            hashlib.sha256(data).hexdigest()
+        assert (
+            str(description.value(checksum, SPDX.checksumValue)) == hashlib.sha256(data).hexdigest()
+        )
         assert str(description.value(dist, DCAT.mediaType)).startswith(
-            "https://www.iana.org/assignments/media-types/")
+            "https://www.iana.org/assignments/media-types/"
+        )
         assert (dist, DCTERMS.license, CC_BY) in description
         seen.add(name)
     assert seen == FILES - {"SHA256SUMS", f"{STEM}.void.ttl"}
@@ -171,13 +195,22 @@ def test_description_answers_in_the_graph(release: Path, name: str) -> None:
     if name == "nq.gz":
         store.load(gzip.decompress(path.read_bytes()), format=RdfFormat.N_QUADS)
     else:
-        store.load(path=str(path), format=RdfFormat.TRIG if name == "trig"
-                   else RdfFormat.JSON_LD)
-    rows = list(select(store, "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
-                       "SELECT * { ?d a dcat:Dataset }", use_default_graph_as_union=True))
+        store.load(path=str(path), format=RdfFormat.TRIG if name == "trig" else RdfFormat.JSON_LD)
+    rows = list(
+        select(
+            store,
+            "PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT * { ?d a dcat:Dataset }",
+            use_default_graph_as_union=True,
+        )
+    )
     assert [r["d"].value for r in rows] == [f"{iris.BASE}dataset/{__version__}"]
-    graphs = list(select(store, "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
-                         "SELECT ?g { GRAPH ?g { ?d a dcat:Dataset } }"))
+    graphs = list(
+        select(
+            store,
+            "PREFIX dcat: <http://www.w3.org/ns/dcat#> "
+            "SELECT ?g { GRAPH ?g { ?d a dcat:Dataset } }",
+        )
+    )
     assert [r["g"].value for r in graphs] == [str(iris.named_graph("dataset"))]
 
 
@@ -199,8 +232,9 @@ def test_jsonld_uses_the_published_context_and_holds_the_trig(release: Path) -> 
     assert {q for q in jsonld if not _blank(q)} == {q for q in trig if not _blank(q)}
 
 
-@pytest.mark.parametrize(("suffix", "fmt"), [("ttl", "turtle"), ("rdf", "xml"),
-                                             ("jsonld", "json-ld")])
+@pytest.mark.parametrize(
+    ("suffix", "fmt"), [("ttl", "turtle"), ("rdf", "xml"), ("jsonld", "json-ld")]
+)
 def test_ontology_files_are_the_ontology(release: Path, suffix: str, fmt: str) -> None:
     """Verify each ontology file is isomorphic to ontology/wsis.ttl (blank nodes
     included)."""
@@ -216,8 +250,11 @@ def test_union_turtle_holds_every_triple_once(release: Path) -> None:
     turtle, trig = Store(), Store()
     turtle.load(path=str(release / f"{STEM}.ttl"), format=RdfFormat.TURTLE)
     trig.load(path=str(release / f"{STEM}.trig"), format=RdfFormat.TRIG)
-    rows = list(select(trig, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o "
-                       "{ GRAPH ?g { ?s ?p ?o } } }"))
+    rows = list(
+        select(
+            trig, "SELECT (COUNT(*) AS ?n) { SELECT DISTINCT ?s ?p ?o { GRAPH ?g { ?s ?p ?o } } }"
+        )
+    )
     assert len(turtle) == int(rows[0][0].value)
 
 
@@ -239,8 +276,10 @@ def test_export_is_byte_stable(fmt: str) -> None:
     second = wsiskg("export", "-f", fmt)
     assert first.returncode == 0 and second.returncode == 0, first.stderr
     assert len(first.stdout) > 1_000_000
-    assert hashlib.sha256(first.stdout.encode()).digest() == \
-        hashlib.sha256(second.stdout.encode()).digest()
+    assert (
+        hashlib.sha256(first.stdout.encode()).digest()
+        == hashlib.sha256(second.stdout.encode()).digest()
+    )
 
 
 def test_release_graph_equals_export(release: Path, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from wsiskg.cli import main
 from wsiskg.errors import UsageError
 from wsiskg.paths import Layout
-from wsiskg.queries import (
+from wsiskg.store.queries import (
     bind,
     default_graph_warning,
     load_queries,
@@ -51,9 +51,9 @@ FORMS = {
     "lower": f"{PREFIX}select ?entry ?edition ?target\nwhere {{\n{BODY}",
     "no-where": f"{PREFIX}SELECT ?entry ?edition ?target {{\n{BODY}",
     "expression": f"{PREFIX}SELECT ?entry ?edition ?target "
-                  f"(EXISTS {{ ?entry a wsis:RoadmapEntry }} AS ?isEntry) {{\n{BODY}",
+    f"(EXISTS {{ ?entry a wsis:RoadmapEntry }} AS ?isEntry) {{\n{BODY}",
     "aggregate": f"{PREFIX}select ?target ?edition (count(?entry) as ?n) {{\n{BODY}\n"
-                 "group by ?target ?edition",
+    "group by ?target ?edition",
 }
 
 
@@ -72,8 +72,7 @@ def _oxigraph() -> str:
 
 def _serve(location: Path, union: bool) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    command = [_oxigraph(), "serve", "--location", str(location), "--bind",
-               f"127.0.0.1:{port}"]
+    command = [_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
     if union:
         command.append("--union-default-graph")
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -122,20 +121,22 @@ def embedded() -> object:
     return open_engine("oxigraph", Layout(ROOT).kg / "wsis.trig")
 
 
-def _normal(rows: list[dict[str, tuple[str, str, str | None]]]
-            ) -> list[list[tuple[str, tuple[str, str, str | None]]]]:
+def _normal(
+    rows: list[dict[str, tuple[str, str, str | None]]],
+) -> list[list[tuple[str, tuple[str, str, str | None]]]]:
     return sorted(sorted(row.items()) for row in rows)
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
-def test_bound_query_answers_as_embedded(servers: dict[str, str], embedded: object,
-                                         tmp_path: Path, form: str) -> None:
+def test_bound_query_answers_as_embedded(
+    servers: dict[str, str], embedded: object, tmp_path: Path, form: str
+) -> None:
     """Verify each form (WHERE, lowercase `where {`, no WHERE keyword, a brace in a
     select expression, an aggregate) gives remotely what the embedded store gives
     with the engine's own binding, with one and with two parameters."""
     path = tmp_path / f"{form}.rq"
     path.write_text(HEADER + FORMS[form], encoding="utf-8")
-    from wsiskg.queries import load_query
+    from wsiskg.store.queries import load_query
 
     query = load_query(path)
     for given in ({"target": "9.c"}, {"target": "16.2", "edition": "2019-draft-zero"}):
@@ -153,8 +154,17 @@ def test_cli_binds_on_the_endpoint(servers: dict[str, str], tmp_path: Path, form
     for the forms the text search used to fail on."""
     path = tmp_path / f"{form}.rq"
     path.write_text(HEADER + FORMS[form], encoding="utf-8")
-    code, out, err = cli("query", "--file", str(path), "-p", "target=9.c", "-f", "csv",
-                         "--endpoint", servers["union"])
+    code, out, err = cli(
+        "query",
+        "--file",
+        str(path),
+        "-p",
+        "target=9.c",
+        "-f",
+        "csv",
+        "--endpoint",
+        servers["union"],
+    )
     assert code == 0, err
     assert "warning" not in err
     rows = out.strip().splitlines()
@@ -178,21 +188,25 @@ def test_every_canned_query_binds_to_the_same_algebra() -> None:
 def test_a_query_without_a_group_is_refused() -> None:
     """Verify a query with no WHERE group cannot take parameters (usage error)."""
     with pytest.raises(UsageError, match="no WHERE group"):
-        with_values("DESCRIBE <https://w3id.org/wsis-kg/id/sdg/target/9.c>",
-                    {"target": ("iri", "https://w3id.org/wsis-kg/id/sdg/target/9.c")})
+        with_values(
+            "DESCRIBE <https://w3id.org/wsis-kg/id/sdg/target/9.c>",
+            {"target": ("iri", "https://w3id.org/wsis-kg/id/sdg/target/9.c")},
+        )
 
 
 def test_empty_default_graph_is_warned(servers: dict[str, str]) -> None:
     """Verify the warning: a store holding the data only in named graphs answers the
     canned queries (violation checks included) with 0 rows, and says why."""
     assert default_graph_warning(servers["union"]) is None
-    code, out, err = cli("query", "sdg-coverage-matrix", "-p", "edition=2019",
-                         "--endpoint", servers["named-only"])
+    code, out, err = cli(
+        "query", "sdg-coverage-matrix", "-p", "edition=2019", "--endpoint", servers["named-only"]
+    )
     assert code == 0
     assert "warning: the default graph of" in err and "union" in err
     assert "(0 rows)" in out
-    code, out, err = cli("query", "sdg-coverage-matrix", "-p", "edition=2019",
-                         "--endpoint", servers["union"])
+    code, out, err = cli(
+        "query", "sdg-coverage-matrix", "-p", "edition=2019", "--endpoint", servers["union"]
+    )
     assert code == 0 and "warning" not in err and "(0 rows)" not in out
     code, _, err = cli("query", "timing-order-violation", "--endpoint", servers["empty"])
     assert code == 0

@@ -19,10 +19,10 @@ from rdflib.term import Node
 
 from wsiskg.cli import main
 from wsiskg.paths import Layout
-from wsiskg.plots import GOAL_COLOURS, goal_names, matrix_data
-from wsiskg.queries import load_queries
-from wsiskg.site import build_site, page_name
-from wsiskg.store import EmbeddedStore, graph_files, open_embedded
+from wsiskg.store.embedded import EmbeddedStore, graph_files, open_embedded
+from wsiskg.store.queries import load_queries
+from wsiskg.views.plots import GOAL_COLOURS, goal_names, matrix_data
+from wsiskg.views.report import build_site, page_name
 
 from .conftest import ROOT, load_expectations
 
@@ -92,8 +92,7 @@ def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, cache: Path) -> Path:
     out = tmp_path_factory.mktemp("report") / "site"
-    result = CliRunner().invoke(main, ["report", "-o", str(out)],
-                                env={"WSISKG_CACHE": str(cache)})
+    result = CliRunner().invoke(main, ["report", "-o", str(out)], env={"WSISKG_CACHE": str(cache)})
     assert result.exit_code == 0, result.output
     return out
 
@@ -112,8 +111,9 @@ def test_every_internal_link_resolves(site: Path) -> None:
     for page in pages:
         parsed = parse(page)
         for source in parsed.sources:
-            assert local(source) or source.startswith("data:"), \
+            assert local(source) or source.startswith("data:"), (
                 f"{page.name} loads {source} from elsewhere"
+            )
         for link in parsed.links:
             if not local(link):
                 continue
@@ -129,13 +129,17 @@ def test_navigation_reaches_every_page_from_every_page(site: Path) -> None:
     """Verify that every page (the ontology page too) links to the index and that the
     index reaches every page, so that each page reaches each other one."""
     pages = {p.name for p in site.glob("*.html")}
-    links = {name: {link.partition("#")[0] for link in parse(site / name).links
-                    if local(link) and link.partition("#")[0].endswith(".html")}
-             for name in pages}
+    links = {
+        name: {
+            link.partition("#")[0]
+            for link in parse(site / name).links
+            if local(link) and link.partition("#")[0].endswith(".html")
+        }
+        for name in pages
+    }
     for name in pages:
         assert "index.html" in links[name], f"{name} has no way back to the index"
-    assert {"search.html", "queries.html", "ontology.html", "matrix.html"} <= links[
-        "ontology.html"]
+    assert {"search.html", "queries.html", "ontology.html", "matrix.html"} <= links["ontology.html"]
     seen, todo = {"index.html"}, deque(["index.html"])
     while todo:
         for target in links[todo.popleft()] - seen:
@@ -162,11 +166,14 @@ def test_matrix_counts_open_their_entries(site: Path, store: EmbeddedStore) -> N
             assert links[name] == str(count)
             assert len(_count_entry_links(parse(site / name))) == count
             checked += 1
-        cells = {p.name for p in site.glob("cell-*.html")
-                 if re.fullmatch(rf"cell-{edition}-C\d+-\d+\.html", p.name)}
-        assert len(cells) == len(matrix.counts)        # no cell page for a zero
+        cells = {
+            p.name
+            for p in site.glob("cell-*.html")
+            if re.fullmatch(rf"cell-{edition}-C\d+-\d+\.html", p.name)
+        }
+        assert len(cells) == len(matrix.counts)  # no cell page for a zero
     assert checked > 50
-    assert not list(site.glob("cell-2010-*.html"))       # no SDG column in 2010
+    assert not list(site.glob("cell-2010-*.html"))  # no SDG column in 2010
 
 
 ACROSS = """PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
@@ -185,8 +192,10 @@ def test_cross_edition_matrix(site: Path, store: EmbeddedStore) -> None:
     per-edition counts open the per-edition cell pages."""
     page = parse(site / "matrix.html")
     links = dict(page.link_texts)
-    expected = {(r["line"].value, r["goal"].value): int(r["n"].value)
-                for r in store.query(ACROSS, use_default_graph_as_union=True)}
+    expected = {
+        (r["line"].value, r["goal"].value): int(r["n"].value)
+        for r in store.query(ACROSS, use_default_graph_as_union=True)
+    }
     assert expected
     for (line, goal), count in expected.items():
         name = f"cell-all-{line}-{goal}.html"
@@ -201,14 +210,17 @@ def test_entry_page_shows_everything_printed(site: Path) -> None:
     timing, SDG targets in goal colours, resolutions, results, activities, source
     lines, the ARF3 correction, its history across editions and its IRI; and that the
     target 11.5 dropped since the draft zero shows on the draft-zero entry's history."""
-    expected = next(o for o in load_expectations("roadmaps-2019")["outcomes"]
-                    if (o["action_line"], o["label"]) == ("C5", "B4"))
+    expected = next(
+        o
+        for o in load_expectations("roadmaps-2019")["outcomes"]
+        if (o["action_line"], o["label"]) == ("C5", "B4")
+    )
     text = (site / "entry-2019-C5-B4.html").read_text(encoding="utf-8")
     page = parse(site / "entry-2019-C5-B4.html")
     assert expected["text_starts"] in text
     assert expected["timing"]["printed"] in text
     assert f"lines {expected['first_line']}–{expected['last_line']}" in text
-    section = text[text.index("<h2>SDG links</h2>"):text.index("<h2>Resolutions</h2>")]
+    section = text[text.index("<h2>SDG links</h2>") : text.index("<h2>Resolutions</h2>")]
     targets = set(re.findall(r'href="sdg-target-[^"]+"[^>]*>([^<]+)</a>', section))
     assert targets == set(expected["sdg_targets"])
     assert 'class="sdg g11" href="sdg-target-11.3.html"' in text
@@ -218,11 +230,14 @@ def test_entry_page_shows_everything_printed(site: Path) -> None:
         assert mention in text
     for resolution in expected["resolutions"]:
         assert f"Resolution {resolution['number']}" in text
-    assert "ARF3" in text and "AFR3" in text                  # the correction
+    assert "ARF3" in text and "AFR3" in text  # the correction
     history = {h for h, _ in page.link_texts if h.startswith("entry-")}
-    assert {"entry-2010-C5-B4.html", "entry-2019-draft-zero-C5-B4.html",
-            "entry-2024-draft-C5-B4.html"} <= history
-    assert "SDG targets removed: 11.5" in text                # from the draft zero
+    assert {
+        "entry-2010-C5-B4.html",
+        "entry-2019-draft-zero-C5-B4.html",
+        "entry-2024-draft-C5-B4.html",
+    } <= history
+    assert "SDG targets removed: 11.5" in text  # from the draft zero
     assert f"{ID}entry/2019/C5/B4" in text
     assert "outcome-C5-B4.html" in {h for h, _ in page.link_texts}
 
@@ -235,17 +250,26 @@ def _description(dataset: Dataset, entity: str) -> set[tuple[Node, Node, Node]]:
     return found
 
 
-def test_entity_pages_embed_their_description_as_jsonld(site: Path,
-                                                        dataset: Dataset) -> None:
+def test_entity_pages_embed_their_description_as_jsonld(site: Path, dataset: Dataset) -> None:
     """Verify that each entity page embeds JSON-LD that rdflib parses back to exactly
     the graph's triples about the entity and the parts minted under its IRI."""
     by_subject: dict[str, set[tuple[object, object, object]]] = {}
     for s, p, o, _ in dataset.quads((None, None, None, None)):
         by_subject.setdefault(str(s), set()).add((s, p, o))
-    classes = {URIRef(W + c) for c in ("RoadmapEntry", "WSISOutcome", "ActionLine",
-                                       "RoadmapEdition", "SDGGoal", "SDGTarget")}
-    entities = sorted({str(s) for s, _, o, _ in dataset.quads((None, RDF.type, None, None))
-                       if o in classes})
+    classes = {
+        URIRef(W + c)
+        for c in (
+            "RoadmapEntry",
+            "WSISOutcome",
+            "ActionLine",
+            "RoadmapEdition",
+            "SDGGoal",
+            "SDGTarget",
+        )
+    }
+    entities = sorted(
+        {str(s) for s, _, o, _ in dataset.quads((None, RDF.type, None, None)) if o in classes}
+    )
     kinds = {page_name(s).split("-")[0] for s in entities}
     assert {"entry", "outcome", "edition", "action", "sdg"} <= kinds
     assert len(entities) > 490
@@ -254,8 +278,13 @@ def test_entity_pages_embed_their_description_as_jsonld(site: Path,
         scripts = parse(site / page_name(entity)).jsonld
         assert len(scripts) == 1, page_name(entity)
         parsed = Graph().parse(data=scripts[0], format="json-ld")
-        expected = set().union(*(triples for s, triples in by_subject.items()
-                                 if s == entity or s.startswith(entity + "/")))
+        expected = set().union(
+            *(
+                triples
+                for s, triples in by_subject.items()
+                if s == entity or s.startswith(entity + "/")
+            )
+        )
         got = set(parsed)
         assert got == expected, (page_name(entity), sorted(got ^ expected)[:3])
         assert (URIRef(entity), None, None) in parsed
@@ -266,8 +295,9 @@ def test_report_is_deterministic(site: Path, cache: Path, tmp_path: Path) -> Non
     files with the same bytes, and that a build with an empty cache does too."""
     for name, folder in (("warm", cache), ("cold", tmp_path / "empty-cache")):
         again = tmp_path / name
-        result = CliRunner().invoke(main, ["report", "-o", str(again)],
-                                    env={"WSISKG_CACHE": str(folder)})
+        result = CliRunner().invoke(
+            main, ["report", "-o", str(again)], env={"WSISKG_CACHE": str(folder)}
+        )
         assert result.exit_code == 0, result.output
         first = {p.name: p.read_bytes() for p in site.iterdir()}
         second = {p.name: p.read_bytes() for p in again.iterdir()}
@@ -285,10 +315,11 @@ def test_report_lang_is_validated(tmp_path: Path) -> None:
 
 
 # the graph holds goal and target names in the six UN languages; German is not one
-GOAL_9_DE = ("Eine widerstandsfähige Infrastruktur aufbauen, breitenwirksame und nachhaltige "
-             "Industrialisierung fördern und Innovationen unterstützen")
-TARGET_9C_DE = ("Den Zugang zur Informations- und Kommunikationstechnologie erheblich "
-                "erweitern")
+GOAL_9_DE = (
+    "Eine widerstandsfähige Infrastruktur aufbauen, breitenwirksame und nachhaltige "
+    "Industrialisierung fördern und Innovationen unterstützen"
+)
+TARGET_9C_DE = "Den Zugang zur Informations- und Kommunikationstechnologie erheblich erweitern"
 GERMAN = f"""
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/wsis-kg/id/sdg/goal/9>
@@ -322,8 +353,9 @@ def test_goal_names_fall_back_to_english(store: EmbeddedStore) -> None:
     assert goal_names(store, "de") == english
 
 
-def test_report_in_german(german_store: Store, tmp_path: Path,
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_in_german(
+    german_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Verify a report in German from a graph holding @de labels for goal 9 and target
     9.c only: those in German and marked lang="de", the other goals in English."""
     monkeypatch.setenv("WSISKG_CACHE", str(tmp_path / "cache"))
@@ -333,18 +365,24 @@ def test_report_in_german(german_store: Store, tmp_path: Path,
     assert TARGET_9C_DE in goal
     matrix = (site / "matrix.html").read_text(encoding="utf-8")
     assert '<span lang="de">Industrie, Innovation und Infrastruktur</span>' in matrix
-    assert "<span>Quality education</span>" in matrix              # no German label
-    assert goal_names(german_store, "de")[9] == ("Industrie, Innovation und Infrastruktur",
-                                                 "de")
+    assert "<span>Quality education</span>" in matrix  # no German label
+    assert goal_names(german_store, "de")[9] == ("Industrie, Innovation und Infrastruktur", "de")
 
 
 def _chromium(tmp_path: Path, *args: str) -> str:
     assert CHROMIUM is not None
-    flags = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={tmp_path / 'profile'}"]
-    return subprocess.run([*flags, *args], capture_output=True, text=True,
-                          timeout=120).stdout
+    flags = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    return subprocess.run([*flags, *args], capture_output=True, text=True, timeout=120).stdout
 
 
 SEARCHED = """PREFIX wsis: <https://w3id.org/wsis-kg/ontology#>
@@ -362,19 +400,16 @@ def test_search_in_headless_chromium(site: Path, store: EmbeddedStore, tmp_path:
     """Verify in headless Chromium that the word "cybersecurity" in the search box
     lists exactly the entries whose outcome text, results or activities hold it, and
     that a word found nowhere lists none."""
-    expected = {r["label"].value for r in store.query(SEARCHED,
-                                                      use_default_graph_as_union=True)}
+    expected = {r["label"].value for r in store.query(SEARCHED, use_default_graph_as_union=True)}
     assert len(expected) > 5
     url = (site / "search.html").as_uri()
-    dom = _chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom",
-                    url + "?q=Cybersecurity")
+    dom = _chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", url + "?q=Cybersecurity")
     listed = re.search(r'<ol id="results">(.*?)</ol>', dom, re.S)
     assert listed, dom[:500]
     found = set(re.findall(r'<a href="entry-[^"]+">([^<]+)</a>', listed.group(1)))
     assert found == expected
     assert f"{len(expected)} matching entries" in dom
-    dom = _chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom",
-                    url + "#q=zzzqqq")
+    dom = _chromium(tmp_path, "--virtual-time-budget=10000", "--dump-dom", url + "#q=zzzqqq")
     assert "0 matching entries" in dom
 
 
@@ -382,14 +417,13 @@ def test_search_in_headless_chromium(site: Path, store: EmbeddedStore, tmp_path:
 def test_pages_render_in_headless_chromium(site: Path, tmp_path: Path) -> None:
     """Verify in headless Chromium: screenshots of the index, an edition, an entry and
     the ontology page, and a known outcome text (C6 l) in the rendered DOM."""
-    for page in ("index.html", "edition-2019.html", "entry-2019-C5-B4.html",
-                 "ontology.html"):
+    for page in ("index.html", "edition-2019.html", "entry-2019-C5-B4.html", "ontology.html"):
         shot = tmp_path / f"{page}.png"
-        _chromium(tmp_path, "--window-size=1280,900", f"--screenshot={shot}",
-                  (site / page).as_uri())
+        _chromium(
+            tmp_path, "--window-size=1280,900", f"--screenshot={shot}", (site / page).as_uri()
+        )
         assert shot.stat().st_size > 10_000
     dom = _chromium(tmp_path, "--dump-dom", (site / "action-line-C6.html").as_uri())
     assert "action-line-C6.html" in dom
     dom = _chromium(tmp_path, "--dump-dom", (site / "entry-2019-C6-l.html").as_uri())
-    assert "Governments, in collaboration with stakeholders, are encouraged to formulate" \
-        in dom
+    assert "Governments, in collaboration with stakeholders, are encouraged to formulate" in dom

@@ -9,10 +9,10 @@ from pyoxigraph import RdfFormat, Store
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from wsiskg.check.shacl import ValidationResult
+from wsiskg.check.validate import load_shapes, shape_subset, validate_store
 from wsiskg.paths import Layout
 from wsiskg.rdf import load_store
-from wsiskg.shacl import ValidationResult
-from wsiskg.validate import load_shapes, shape_subset, validate_store
 
 from .conftest import nquads
 
@@ -31,61 +31,93 @@ INDICATOR = f"<{ID}sdg/indicator/C090c01>"
 
 def _replace(node: str, path: str, old: str, new: str) -> str:
     """An update replacing the values of `path` matching the filter `old` by `new`."""
-    return (f"DELETE {{ {node} {path} ?x }} INSERT {{ {node} {path} {new} }} "
-            f"WHERE {{ {node} {path} ?x FILTER ({old}) }}")
+    return (
+        f"DELETE {{ {node} {path} ?x }} INSERT {{ {node} {path} {new} }} "
+        f"WHERE {{ {node} {path} ?x FILTER ({old}) }}"
+    )
 
 
 # (shape, what is damaged) -> (update, focus node, constraint component)
 CASES: dict[tuple[str, str], tuple[str, str, str]] = {
     ("SDGTitleLanguagesShape", "a language missing"): (
-        f'DELETE {{ {TARGET} skos:prefLabel ?x }} WHERE {{ {TARGET} skos:prefLabel ?x '
+        f"DELETE {{ {TARGET} skos:prefLabel ?x }} WHERE {{ {TARGET} skos:prefLabel ?x "
         f'FILTER (LANG(?x) = "ru") }}',
-        f"{ID}sdg/target/9.c", f"{C}MinCountConstraintComponent"),
+        f"{ID}sdg/target/9.c",
+        f"{C}MinCountConstraintComponent",
+    ),
     ("SDGTitleLanguagesShape", "a language twice"): (
         f'INSERT DATA {{ {GOAL} skos:prefLabel "Industrie, innovation"@fr }}',
-        f"{ID}sdg/goal/9", f"{C}UniqueLangConstraintComponent"),
+        f"{ID}sdg/goal/9",
+        f"{C}UniqueLangConstraintComponent",
+    ),
     ("SDGTitleLanguagesShape", "not a UN language"): (
         _replace(GOAL, "skos:prefLabel", 'LANG(?x) = "ru"', '"Industrie"@de'),
-        f"{ID}sdg/goal/9", f"{C}LanguageInConstraintComponent"),
+        f"{ID}sdg/goal/9",
+        f"{C}LanguageInConstraintComponent",
+    ),
     ("SDGTitleLanguagesShape", "no language tag"): (
         _replace(TARGET, "skos:prefLabel", 'LANG(?x) = "ar"', '"9.c"'),
-        f"{ID}sdg/target/9.c", f"{C}DatatypeConstraintComponent"),
+        f"{ID}sdg/target/9.c",
+        f"{C}DatatypeConstraintComponent",
+    ),
     ("SDGTitleLanguagesShape", "an empty title"): (
         _replace(TARGET, "skos:prefLabel", 'LANG(?x) = "es"', '""@es'),
-        f"{ID}sdg/target/9.c", f"{C}MinLengthConstraintComponent"),
+        f"{ID}sdg/target/9.c",
+        f"{C}MinLengthConstraintComponent",
+    ),
     ("SDGShortNameLanguagesShape", "a language missing"): (
-        f'DELETE {{ {GOAL} skos:altLabel ?x }} WHERE {{ {GOAL} skos:altLabel ?x '
+        f"DELETE {{ {GOAL} skos:altLabel ?x }} WHERE {{ {GOAL} skos:altLabel ?x "
         f'FILTER (LANGMATCHES(LANG(?x), "zh-Hans")) }}',
-        f"{ID}sdg/goal/9", f"{C}MinCountConstraintComponent"),
+        f"{ID}sdg/goal/9",
+        f"{C}MinCountConstraintComponent",
+    ),
     ("SDGIndicatorTitleShape", "no title"): (
         f"DELETE WHERE {{ {INDICATOR} skos:prefLabel ?x }}",
-        f"{ID}sdg/indicator/C090c01", f"{C}MinCountConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}MinCountConstraintComponent",
+    ),
     ("SDGIndicatorTitleShape", "not a UN language"): (
         _replace(INDICATOR, "skos:prefLabel", 'LANG(?x) = "fr"', '"Mobilfunk"@de'),
-        f"{ID}sdg/indicator/C090c01", f"{C}LanguageInConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}LanguageInConstraintComponent",
+    ),
     ("SDGIndicatorTitleShape", "a language twice"): (
         f'INSERT DATA {{ {INDICATOR} skos:prefLabel "Proportion de la population"@fr }}',
-        f"{ID}sdg/indicator/C090c01", f"{C}UniqueLangConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}UniqueLangConstraintComponent",
+    ),
     ("SDGIndicatorCodeShape", "a malformed code"): (
         _replace(INDICATOR, "dcterms:identifier", "true", '"C09c01"'),
-        f"{ID}sdg/indicator/C090c01", f"{C}PatternConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}PatternConstraintComponent",
+    ),
     ("SDGIndicatorCodeShape", "no code"): (
         f"DELETE WHERE {{ {INDICATOR} dcterms:identifier ?x }}",
-        f"{ID}sdg/indicator/C090c01", f"{C}MinCountConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}MinCountConstraintComponent",
+    ),
     ("SDGIndicatorNumberShape", "a malformed number"): (
         _replace(INDICATOR, "skos:notation", "true", '"9.c.01"'),
-        f"{ID}sdg/indicator/C090c01", f"{C}PatternConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}PatternConstraintComponent",
+    ),
     ("SDGIndicatorTargetShape", "under a goal"): (
         _replace(INDICATOR, "skos:broader", "true", GOAL),
-        f"{ID}sdg/indicator/C090c01", f"{C}ClassConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}ClassConstraintComponent",
+    ),
     ("SDGIndicatorMatchShape", "not a UN IRI"): (
-        _replace(INDICATOR, "skos:exactMatch", "true",
-                 "<https://metadata.un.org/sdg/C090c01>"),
-        f"{ID}sdg/indicator/C090c01", f"{C}PatternConstraintComponent"),
+        _replace(INDICATOR, "skos:exactMatch", "true", "<https://metadata.un.org/sdg/C090c01>"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}PatternConstraintComponent",
+    ),
     ("SDGIndicatorCustodianShape", "a tagged agency"): (
         _replace(INDICATOR, "wsis:custodianAgency", "true", '"ITU"@en'),
-        f"{ID}sdg/indicator/C090c01", f"{C}DatatypeConstraintComponent"),
+        f"{ID}sdg/indicator/C090c01",
+        f"{C}DatatypeConstraintComponent",
+    ),
 }
+
 
 @pytest.fixture(scope="module")
 def shapes(layout: Layout) -> Graph:
@@ -128,8 +160,11 @@ def real_results(real_dump: bytes, shapes: Graph, sdg_shapes: Graph) -> list[Val
 def test_every_sdg_shape_has_cases(sdg_shapes: Graph) -> None:
     """Verify that each shape of shapes/sdg.ttl has a target, a label, a message and at
     least one non-conforming case below, and that no case names an unknown shape."""
-    named = {str(s).removeprefix(SHAPES) for s in sdg_shapes.subjects(RDF.type, SH.PropertyShape)
-             if str(s).startswith(SHAPES)}
+    named = {
+        str(s).removeprefix(SHAPES)
+        for s in sdg_shapes.subjects(RDF.type, SH.PropertyShape)
+        if str(s).startswith(SHAPES)
+    }
     assert named == {shape for shape, _ in CASES}
     for name in named:
         shape = URIRef(SHAPES + name)
@@ -144,9 +179,9 @@ def test_real_graph_conforms_to_the_sdg_shapes(real_results: list[ValidationResu
 
 
 @pytest.mark.parametrize(("shape", "damage"), sorted(CASES), ids=lambda v: str(v))
-def test_sdg_shape_catches_its_defect(shape: str, damage: str, shapes: Graph,
-                                      real_dump: bytes,
-                                      real_results: list[ValidationResult]) -> None:
+def test_sdg_shape_catches_its_defect(
+    shape: str, damage: str, shapes: Graph, real_dump: bytes, real_results: list[ValidationResult]
+) -> None:
     """Verify that the shape reports the damaged node (focus, component, Violation) and
     that, undamaged, the same node conforms to it."""
     update, focus, component = CASES[(shape, damage)]

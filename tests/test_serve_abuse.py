@@ -29,9 +29,21 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(store: Path) -> Iterator[tuple[str, psutil.Process]]:
     """A server with tight limits: 1 s query timeout, 5 rows, 2 workers, 2 waiting,
     2 s to send a request."""
-    with wsiskg_server(store, "--timeout", "1", "--max-rows", "5", "--workers", "2",
-                       "--queue", "2", "--connection-timeout", "2",
-                       "--max-connections", "40") as (base, process):
+    with wsiskg_server(
+        store,
+        "--timeout",
+        "1",
+        "--max-rows",
+        "5",
+        "--workers",
+        "2",
+        "--queue",
+        "2",
+        "--connection-timeout",
+        "2",
+        "--max-connections",
+        "40",
+    ) as (base, process):
         yield base, psutil.Process(process.pid)
 
 
@@ -39,7 +51,7 @@ def raw(base: str, data: bytes, wait: float = 10.0) -> bytes:
     """Send bytes as they are; everything the server answers until it closes."""
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=wait) as sock:
-        sock.sendall(data)     # no half-close: the server would take it for a hang-up
+        sock.sendall(data)  # no half-close: the server would take it for a hang-up
         answer = b""
         try:
             while chunk := sock.recv(65536):
@@ -54,8 +66,9 @@ def status_of(answer: bytes) -> int:
     return int(answer.split(b" ", 2)[1])
 
 
-def http(base: str, method: str, target: str, body: bytes = b"",
-         headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+def http(
+    base: str, method: str, target: str, body: bytes = b"", headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
     host = base.removeprefix("http://")
     lines = [f"{method} {target} HTTP/1.1", f"Host: {host}", "Connection: close"]
     given = {"Content-Length": str(len(body))} if body or method == "POST" else {}
@@ -95,7 +108,8 @@ class Listener:
 
 
 def test_nothing_a_client_sends_makes_the_server_connect_out(
-        server: tuple[str, psutil.Process]) -> None:
+    server: tuple[str, psutil.Process],
+) -> None:
     """Verify that SERVICE in every form and place, checked on the parsed query, is
     refused (400), and that no query (SERVICE, FROM, DESCRIBE of a URL) makes the
     server open a connection: a local listener receives nothing."""
@@ -119,22 +133,45 @@ def test_nothing_a_client_sends_makes_the_server_connect_out(
         for query in refused:
             encoded = urllib.parse.urlencode({"query": query})
             assert http(base, "GET", f"/sparql?{encoded}")[0] == 400, query
-            status, body = http(base, "POST", "/sparql", encoded.encode(),
-                                {"Content-Type": "application/x-www-form-urlencoded"})
+            status, body = http(
+                base,
+                "POST",
+                "/sparql",
+                encoded.encode(),
+                {"Content-Type": "application/x-www-form-urlencoded"},
+            )
             assert status == 400 and b"SERVICE" in body, query
-            assert http(base, "POST", "/sparql", query.encode(),
-                        {"Content-Type": "application/sparql-query"})[0] == 400
+            assert (
+                http(
+                    base,
+                    "POST",
+                    "/sparql",
+                    query.encode(),
+                    {"Content-Type": "application/sparql-query"},
+                )[0]
+                == 400
+            )
         # the form a browser may send cross-site without a preflight
-        assert http(base, "POST", "/sparql", refused[0].encode(),
-                    {"Content-Type": "text/plain"})[0] == 415
-        for query in (f"SELECT * FROM <{target}> {{ ?s ?p ?o }}",
-                      f"SELECT * FROM NAMED <{target}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-                      f"DESCRIBE <{target}>",
-                      f"SELECT * {{ BIND(IRI(\"{target}\") AS ?x) ?x ?p ?o }}"):
+        assert (
+            http(base, "POST", "/sparql", refused[0].encode(), {"Content-Type": "text/plain"})[0]
+            == 415
+        )
+        for query in (
+            f"SELECT * FROM <{target}> {{ ?s ?p ?o }}",
+            f"SELECT * FROM NAMED <{target}> {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+            f"DESCRIBE <{target}>",
+            f'SELECT * {{ BIND(IRI("{target}") AS ?x) ?x ?p ?o }}',
+        ):
             status, _ = http(base, "GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
             assert status == 200, query
-        status, _ = http(base, "GET", "/sparql?" + urllib.parse.urlencode(
-            {"query": "SELECT * { ?s ?p ?o } LIMIT 1", "default-graph-uri": target}))
+        status, _ = http(
+            base,
+            "GET",
+            "/sparql?"
+            + urllib.parse.urlencode(
+                {"query": "SELECT * { ?s ?p ?o } LIMIT 1", "default-graph-uri": target}
+            ),
+        )
         assert status == 200
         time.sleep(0.5)
         assert listener.connections == 0
@@ -161,13 +198,17 @@ def test_service_allow_list(store: Path) -> None:
 
 
 @pytest.mark.parametrize("length", ["-1", "abc", "1e6", "+5", "5, 7", " "])
-def test_malformed_content_length_is_400(server: tuple[str, psutil.Process],
-                                         length: str) -> None:
+def test_malformed_content_length_is_400(server: tuple[str, psutil.Process], length: str) -> None:
     """Verify a Content-Length that is not a number is answered 400, not dropped."""
     base, _ = server
-    answer = raw(base, (f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
-                        "Content-Type: application/sparql-query\r\n"
-                        f"Content-Length: {length}\r\n\r\nASK {{}}").encode())
+    answer = raw(
+        base,
+        (
+            f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
+            "Content-Type: application/sparql-query\r\n"
+            f"Content-Length: {length}\r\n\r\nASK {{}}"
+        ).encode(),
+    )
     assert status_of(answer) == 400
 
 
@@ -176,30 +217,48 @@ def test_bodies_are_capped_whatever_the_framing(server: tuple[str, psutil.Proces
     at the cap (413 both)."""
     base, _ = server
     started = time.monotonic()
-    answer = raw(base, (f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
-                        "Content-Type: application/sparql-query\r\nConnection: close\r\n"
-                        "Content-Length: 200000000\r\n\r\nASK {}").encode())
+    answer = raw(
+        base,
+        (
+            f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
+            "Content-Type: application/sparql-query\r\nConnection: close\r\n"
+            "Content-Length: 200000000\r\n\r\nASK {}"
+        ).encode(),
+    )
     assert status_of(answer) == 413 and time.monotonic() - started < 5
     chunk = b"#" * 65536
     chunked = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(20)) + b"0\r\n\r\n"
-    answer = raw(base, (f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
-                        "Content-Type: application/sparql-query\r\nConnection: close\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n").encode() + chunked)
+    answer = raw(
+        base,
+        (
+            f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
+            "Content-Type: application/sparql-query\r\nConnection: close\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        + chunked,
+    )
     assert status_of(answer) == 413
     small = b"ASK {}"
-    answer = raw(base, (f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
-                        "Content-Type: application/sparql-query\r\nConnection: close\r\n"
-                        "Transfer-Encoding: chunked\r\n\r\n").encode()
-                 + b"%x\r\n%s\r\n0\r\n\r\n" % (len(small), small))
+    answer = raw(
+        base,
+        (
+            f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\n"
+            "Content-Type: application/sparql-query\r\nConnection: close\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        + b"%x\r\n%s\r\n0\r\n\r\n" % (len(small), small),
+    )
     assert status_of(answer) == 200
 
 
 def test_garbage_requests_are_400(server: tuple[str, psutil.Process]) -> None:
     """Verify that requests that are not HTTP get 400 and the server lives on."""
     base, _ = server
-    for garbage in (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
-                    b"GET /sparql HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
-                    b"GET / HTTP/1.1\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n"):
+    for garbage in (
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n",
+        b"GET /sparql HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
+        b"GET / HTTP/1.1\r\n" + b"X-Long: " + b"a" * 70_000 + b"\r\n\r\n",
+    ):
         assert status_of(raw(base, garbage)) == 400
     assert http(base, "GET", "/sparql?query=ASK%7B%7D")[0] == 200
 
@@ -209,25 +268,37 @@ def test_host_header_is_checked(server: tuple[str, psutil.Process]) -> None:
     base, _ = server
     port = base.rsplit(":", 1)[1]
     for host in ("evil.example", f"evil.example:{port}", "127.0.0.2"):
-        answer = raw(base, f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n"
-                     "Connection: close\r\n\r\n".encode())
+        answer = raw(
+            base,
+            f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n"
+            "Connection: close\r\n\r\n".encode(),
+        )
         assert status_of(answer) == 400, host
     for host in (f"localhost:{port}", f"127.0.0.1:{port}"):
-        answer = raw(base, f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n"
-                     "Connection: close\r\n\r\n".encode())
+        answer = raw(
+            base,
+            f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {host}\r\n"
+            "Connection: close\r\n\r\n".encode(),
+        )
         assert status_of(answer) == 200, host
 
 
 def test_truncation_is_signalled_by_a_header(server: tuple[str, psutil.Process]) -> None:
     """Verify a result cut at --max-rows carries the Wsiskg-Truncated header."""
     base, _ = server
-    answer = raw(base, f"GET /sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D HTTP/1.1\r\n"
-                 f"Host: {base[7:]}\r\nAccept: text/csv\r\nConnection: close\r\n\r\n".encode())
+    answer = raw(
+        base,
+        f"GET /sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D HTTP/1.1\r\n"
+        f"Host: {base[7:]}\r\nAccept: text/csv\r\nConnection: close\r\n\r\n".encode(),
+    )
     head, _, body = answer.partition(b"\r\n\r\n")
     assert status_of(answer) == 200 and b"wsiskg-truncated: 5" in head.lower()
     assert len(body.decode().strip().splitlines()) == 1 + 5
-    answer = raw(base, f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {base[7:]}\r\n"
-                 "Connection: close\r\n\r\n".encode())
+    answer = raw(
+        base,
+        f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: {base[7:]}\r\n"
+        "Connection: close\r\n\r\n".encode(),
+    )
     assert b"wsiskg-truncated" not in answer.lower()
 
 
@@ -298,9 +369,15 @@ def test_idle_and_slow_connections_are_cut(server: tuple[str, psutil.Process]) -
                 pass
         return time.monotonic() - started
 
-    cases = [(b"", False), (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n", True),
-             (f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\nContent-Type: "
-              "application/sparql-query\r\nContent-Length: 100\r\n\r\nASK".encode(), False)]
+    cases = [
+        (b"", False),
+        (b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n", True),
+        (
+            f"POST /sparql HTTP/1.1\r\nHost: {base[7:]}\r\nContent-Type: "
+            "application/sparql-query\r\nContent-Length: 100\r\n\r\nASK".encode(),
+            False,
+        ),
+    ]
     with ThreadPoolExecutor(len(cases)) as pool:
         lifetimes = list(pool.map(lambda case: lifetime(*case), cases))
     assert all(seconds < 6 for seconds in lifetimes), lifetimes
@@ -335,15 +412,21 @@ def test_memory_stays_flat(server: tuple[str, psutil.Process]) -> None:
     base, process = server
     host, port = base.removeprefix("http://").split(":")
     construct = urllib.parse.quote("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3")
-    kinds = [("GET", "/sparql?query=ASK%7B%7D", {}),
-             ("GET", f"/sparql?query={construct}", {"Accept": "text/turtle"}),
-             ("GET", f"/sparql?query={construct}", {"Accept": "text/csv"}),        # 406
-             ("GET", "/sparql?query=SELEC", {}),                                    # 400
-             ("GET", "/id/entry/2019/C2/A", {"Accept": "text/html"}),
-             ("GET", "/id/entry/1999/C2/A", {"Accept": "text/turtle"}),             # 404
-             ("GET", "/api/queries/entries-by-sdg-target?target=99", {}),           # 400
-             ("GET", "/sparql?query=" + urllib.parse.quote(
-                 "SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"), {})]    # 400
+    kinds = [
+        ("GET", "/sparql?query=ASK%7B%7D", {}),
+        ("GET", f"/sparql?query={construct}", {"Accept": "text/turtle"}),
+        ("GET", f"/sparql?query={construct}", {"Accept": "text/csv"}),  # 406
+        ("GET", "/sparql?query=SELEC", {}),  # 400
+        ("GET", "/id/entry/2019/C2/A", {"Accept": "text/html"}),
+        ("GET", "/id/entry/1999/C2/A", {"Accept": "text/turtle"}),  # 404
+        ("GET", "/api/queries/entries-by-sdg-target?target=99", {}),  # 400
+        (
+            "GET",
+            "/sparql?query="
+            + urllib.parse.quote("SELECT * { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"),
+            {},
+        ),
+    ]  # 400
 
     def burst(count: int) -> set[int]:
         seen = set()
@@ -357,7 +440,7 @@ def test_memory_stays_flat(server: tuple[str, psutil.Process]) -> None:
         connection.close()
         return seen
 
-    burst(800)      # warm up: caches, allocator pools
+    burst(800)  # warm up: caches, allocator pools
     before = _tree_rss(process)
     seen = burst(4000)
     growth = _tree_rss(process) - before

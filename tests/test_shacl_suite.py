@@ -1,5 +1,5 @@
 """The W3C SHACL test suite (core and SPARQL, copied under tests/shacl-test-suite/)
-through the project's own validation path: the API (wsiskg.validate.validate
+through the project's own validation path: the API (wsiskg.check.validate.validate
 with shapes) and the command (`wsiskg validate --shapes S DATA -f turtle`).
 
 Each sht:Validate case must give the expected sh:conforms and the same set of
@@ -19,16 +19,22 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
+from wsiskg.check.validate import ValidationReport, validate
 from wsiskg.cli import main
 from wsiskg.errors import WsiskgError
 from wsiskg.paths import Layout
-from wsiskg.validate import ValidationReport, validate
 
 SUITE = Path(__file__).parent / "shacl-test-suite"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
-FIELDS = (SH.focusNode, SH.resultPath, SH.value, SH.sourceShape,
-          SH.sourceConstraintComponent, SH.resultSeverity)
+FIELDS = (
+    SH.focusNode,
+    SH.resultPath,
+    SH.value,
+    SH.sourceShape,
+    SH.sourceConstraintComponent,
+    SH.resultSeverity,
+)
 
 
 def _manifests(manifest: Path) -> Iterator[Path]:
@@ -51,8 +57,14 @@ def cases() -> list[tuple[str, Path, Path, Path]]:
                 data = graph.value(action, URIRef(SHT + "dataGraph"))
                 shapes = graph.value(action, URIRef(SHT + "shapesGraph"))
                 name = f"{folder}/{manifest.parent.name}/{str(entry).rsplit('/', 1)[-1]}"
-                found.append((name, manifest, Path(str(data).removeprefix("file://")),
-                              Path(str(shapes).removeprefix("file://"))))
+                found.append(
+                    (
+                        name,
+                        manifest,
+                        Path(str(data).removeprefix("file://")),
+                        Path(str(shapes).removeprefix("file://")),
+                    )
+                )
     return sorted(found)
 
 
@@ -71,8 +83,11 @@ def canon(graph: Graph, node: Node | None, depth: int = 0) -> str:
         from rdflib.collection import Collection
 
         return "(" + " ".join(canon(graph, m, depth + 1) for m in Collection(graph, node)) + ")"
-    parts = sorted(f"{p.n3()} {canon(graph, o, depth + 1)}"
-                   for p, o in graph.predicate_objects(node) if p != SH.message)
+    parts = sorted(
+        f"{p.n3()} {canon(graph, o, depth + 1)}"
+        for p, o in graph.predicate_objects(node)
+        if p != SH.message
+    )
     return "[" + "; ".join(parts) + "]"
 
 
@@ -97,10 +112,21 @@ def from_report(report: ValidationReport, data: Graph, shapes: Graph) -> set[tup
     for r in report.results:
         t = r.terms
         assert t is not None
-        path = canon(t.graph, t.path) if t.graph is not None and t.path is not None \
+        path = (
+            canon(t.graph, t.path)
+            if t.graph is not None and t.path is not None
             else canon(shapes, t.path)
-        found.add((canon_data(data, t.focus), path, canon_data(data, t.value),
-                   canon(shapes, t.shape), URIRef(r.component).n3(), t.severity.n3()))
+        )
+        found.add(
+            (
+                canon_data(data, t.focus),
+                path,
+                canon_data(data, t.value),
+                canon(shapes, t.shape),
+                URIRef(r.component).n3(),
+                t.severity.n3(),
+            )
+        )
     return found
 
 
@@ -112,12 +138,14 @@ def canon_data(data: Graph, node: Node | None) -> str:
 
 def masked(found: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
     """Blank data nodes and blank shapes stand as `_:`; paths keep their structure."""
+
     def mask(value: str, index: int) -> str:
         if index in (0, 2) and value.startswith(("[", "_:")):
             return "_:data"
         if index == 3 and value.startswith("["):
             return "_:shape"
         return value
+
     return {tuple(mask(v, i) for i, v in enumerate(row)) for row in found}
 
 
@@ -125,17 +153,20 @@ def masked(found: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
 # passes it (strict xfail: a fix shows up)
 KNOWN: dict[str, str] = {
     "core/property/uniqueLang-002": "rdflib's Turtle parser reads the shapes' "
-                                    "\"1\"^^xsd:boolean as true, so the constraint is "
-                                    "active; pySHACL fails it too",
+    '"1"^^xsd:boolean as true, so the constraint is '
+    "active; pySHACL fails it too",
 }
 
 
-
-
-@pytest.mark.parametrize(("name", "manifest", "data", "shapes"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_api(name: str, manifest: Path, data: Path, shapes: Path, tmp_path: Path,
-             request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(("name", "manifest", "data", "shapes"), CASES, ids=[c[0] for c in CASES])
+def test_api(
+    name: str,
+    manifest: Path,
+    data: Path,
+    shapes: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
     """Verify that the API gives the manifest's report for the case."""
     conforms, wanted, _ = expected(manifest)
     if name in KNOWN:
@@ -153,17 +184,35 @@ def test_api(name: str, manifest: Path, data: Path, shapes: Path, tmp_path: Path
     assert masked(from_report(report, data_graph, shapes_graph)) == masked(wanted)
 
 
-@pytest.mark.parametrize(("name", "manifest", "data", "shapes"), CASES,
-                         ids=[c[0] for c in CASES])
-def test_command(name: str, manifest: Path, data: Path, shapes: Path, tmp_path: Path,
-                 request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(("name", "manifest", "data", "shapes"), CASES, ids=[c[0] for c in CASES])
+def test_command(
+    name: str,
+    manifest: Path,
+    data: Path,
+    shapes: Path,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> None:
     """Verify that `wsiskg validate --shapes` writes the manifest's report for the case."""
     conforms, wanted, _ = expected(manifest)
     if name in KNOWN:
         request.applymarker(pytest.mark.xfail(reason=KNOWN[name], strict=True))
     out = tmp_path / "report.ttl"
-    result = CliRunner().invoke(main, ["--root", str(tmp_path), "validate", "-f", "turtle",
-                                       "-o", str(out), "--shapes", str(shapes), str(data)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "--root",
+            str(tmp_path),
+            "validate",
+            "-f",
+            "turtle",
+            "-o",
+            str(out),
+            "--shapes",
+            str(shapes),
+            str(data),
+        ],
+    )
     if conforms is None:
         assert result.exit_code == 3, result.output
         assert not out.exists()
@@ -174,6 +223,8 @@ def test_command(name: str, manifest: Path, data: Path, shapes: Path, tmp_path: 
     assert report.value(node, SH.conforms) == Literal(conforms)
     violations = any(True for _ in report.triples((None, SH.resultSeverity, SH.Violation)))
     assert result.exit_code == (1 if violations else 0)
-    found = {tuple(canon(report, report.value(r, f)) for f in FIELDS)
-             for r in report.objects(node, SH.result)}
+    found = {
+        tuple(canon(report, report.value(r, f)) for f in FIELDS)
+        for r in report.objects(node, SH.result)
+    }
     assert masked(found) == masked(wanted)

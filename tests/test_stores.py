@@ -19,8 +19,8 @@ from pyoxigraph import RdfFormat, Store
 
 from wsiskg.cli import main
 from wsiskg.paths import Layout
-from wsiskg.queries import bind, load_queries, run, run_remote
-from wsiskg.store import default_store, is_current, load_embedded, open_embedded
+from wsiskg.store.embedded import default_store, is_current, load_embedded, open_embedded
+from wsiskg.store.queries import bind, load_queries, run, run_remote
 
 from .conftest import ROOT
 
@@ -55,9 +55,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     location = tmp_path_factory.mktemp("oxigraph-server")
     process = subprocess.Popen(
-        [_oxigraph_binary(), "serve", "--location", str(location), "--bind",
-         f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            _oxigraph_binary(),
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -77,10 +86,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def _count(base: str) -> int:
     query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    data = urllib.request.urlopen(urllib.request.Request(
-        f"{base}/query", data=urllib.parse.urlencode({"query": query}).encode(),
-        headers={"Accept": "application/sparql-results+json",
-                 "Content-Type": "application/x-www-form-urlencoded"}), timeout=10).read()
+    data = urllib.request.urlopen(
+        urllib.request.Request(
+            f"{base}/query",
+            data=urllib.parse.urlencode({"query": query}).encode(),
+            headers={
+                "Accept": "application/sparql-results+json",
+                "Content-Type": "application/x-www-form-urlencoded",
+            },
+        ),
+        timeout=10,
+    ).read()
     return int(json.loads(data)["results"]["bindings"][0]["n"]["value"])
 
 
@@ -121,8 +137,9 @@ def test_remote_query_equals_embedded(loaded: str, name: str) -> None:
     local = run("oxigraph", open_embedded(Layout(ROOT)), query.text, bound)
     remote = run_remote(f"{loaded}/query", query.text, bound)
 
-    def normal(rows: list[dict[str, tuple[str, str, str | None]]]
-               ) -> list[tuple[tuple[str, str, str | None], ...]]:
+    def normal(
+        rows: list[dict[str, tuple[str, str, str | None]]],
+    ) -> list[tuple[tuple[str, str, str | None], ...]]:
         return sorted(tuple(sorted((k, v[1], v[2]) for k, v in r.items())) for r in rows)
 
     assert normal(remote.rows) == normal(local.rows)
@@ -130,9 +147,18 @@ def test_remote_query_equals_embedded(loaded: str, name: str) -> None:
 
 def test_cli_query_endpoint(loaded: str) -> None:
     """Verify `wsiskg query NAME --endpoint URL`."""
-    code, out, err = cli("query", "entries-by-sdg-target", "-p", "target=16.2", "-p",
-                         "edition=2019-draft-zero", "--endpoint", f"{loaded}/query", "-f",
-                         "csv")
+    code, out, err = cli(
+        "query",
+        "entries-by-sdg-target",
+        "-p",
+        "target=16.2",
+        "-p",
+        "edition=2019-draft-zero",
+        "--endpoint",
+        f"{loaded}/query",
+        "-f",
+        "csv",
+    )
     assert code == 0, err
     assert len(out.splitlines()) > 2
 
@@ -146,8 +172,9 @@ def test_refused_request_is_reported(loaded: str) -> None:
 
 def test_unreachable_endpoint_is_reported() -> None:
     """Verify a clear message after retries when nothing listens."""
-    code, _, err = cli("query", "amendment-proposals", "--endpoint",
-                       f"http://127.0.0.1:{_free_port()}/query")
+    code, _, err = cli(
+        "query", "amendment-proposals", "--endpoint", f"http://127.0.0.1:{_free_port()}/query"
+    )
     assert code == 3 and "failed after 3 attempts" in err
 
 
@@ -160,8 +187,10 @@ def test_endpoint_must_be_http() -> None:
 
 # -- the embedded store and export ------------------------------------------------------
 
+
 def test_embedded_store_is_reloaded_only_when_the_data_changed(
-        project_copy: Callable[[], Path]) -> None:
+    project_copy: Callable[[], Path],
+) -> None:
     """Verify that build leaves the store ready and query reloads it after a change."""
     root = project_copy()
     layout = Layout(root)
@@ -171,11 +200,14 @@ def test_embedded_store_is_reloaded_only_when_the_data_changed(
     stamp = (location / "wsiskg-fingerprint").stat().st_mtime_ns
     code, out, _ = cli("--root", str(root), "query", "amendment-proposals", "-f", "csv")
     assert code == 0 and len(out.splitlines()) == 5
-    assert (location / "wsiskg-fingerprint").stat().st_mtime_ns == stamp   # not reloaded
+    assert (location / "wsiskg-fingerprint").stat().st_mtime_ns == stamp  # not reloaded
     extra = layout.kg / "reference.ttl"
-    extra.write_text(extra.read_text(encoding="utf-8") +
-                     '\n<https://w3id.org/wsis-kg/id/x> <http://www.w3.org/2000/01/'
-                     'rdf-schema#label> "x" .\n', encoding="utf-8")
+    extra.write_text(
+        extra.read_text(encoding="utf-8")
+        + "\n<https://w3id.org/wsis-kg/id/x> <http://www.w3.org/2000/01/"
+        'rdf-schema#label> "x" .\n',
+        encoding="utf-8",
+    )
     assert not is_current(layout, location)
     assert cli("--root", str(root), "query", "amendment-proposals")[0] == 0
     assert is_current(layout, location)
@@ -184,14 +216,28 @@ def test_embedded_store_is_reloaded_only_when_the_data_changed(
 def test_load_embedded_reports_each_graph(tmp_path: Path) -> None:
     """Verify `wsiskg load --store DIR` and the graphs it fills."""
     result = load_embedded(Layout(ROOT), tmp_path / "store")
-    assert [g for g, _ in result.graphs] == ["ontology", "2010", "2019-draft-zero", "2019",
-                                              "2024-draft", "baap-2018-2021", "reference"]
+    assert [g for g, _ in result.graphs] == [
+        "ontology",
+        "2010",
+        "2019-draft-zero",
+        "2019",
+        "2024-draft",
+        "baap-2018-2021",
+        "reference",
+    ]
     assert all(n > 500 for _, n in result.graphs)
 
 
-@pytest.mark.parametrize(("fmt", "rdf_format"), [
-    ("trig", RdfFormat.TRIG), ("nquads", RdfFormat.N_QUADS), ("turtle", RdfFormat.TURTLE),
-    ("ntriples", RdfFormat.N_TRIPLES), ("jsonld", RdfFormat.JSON_LD)])
+@pytest.mark.parametrize(
+    ("fmt", "rdf_format"),
+    [
+        ("trig", RdfFormat.TRIG),
+        ("nquads", RdfFormat.N_QUADS),
+        ("turtle", RdfFormat.TURTLE),
+        ("ntriples", RdfFormat.N_TRIPLES),
+        ("jsonld", RdfFormat.JSON_LD),
+    ],
+)
 def test_export_formats_parse_back(tmp_path: Path, fmt: str, rdf_format: RdfFormat) -> None:
     """Verify each export format: it parses, quad formats keep the 7 named graphs."""
     out = tmp_path / f"export.{fmt}"

@@ -20,15 +20,24 @@ def _files(tmp_path: Path) -> tuple[Path, Path]:
     good.write_text((ROOT / "data/kg/2010.ttl").read_text(encoding="utf-8"), encoding="utf-8")
     broken = tmp_path / "broken.ttl"
     text = good.read_text(encoding="utf-8")
-    broken.write_text(re.sub(r'wsis:editionId "2010"', 'wsis:editionId "x y"', text, count=1)
-                      .replace("wsis:edition ", "wsis:editionX ", 1), encoding="utf-8")
+    broken.write_text(
+        re.sub(r'wsis:editionId "2010"', 'wsis:editionId "x y"', text, count=1).replace(
+            "wsis:edition ", "wsis:editionX ", 1
+        ),
+        encoding="utf-8",
+    )
     return good, broken
 
 
 def _run(entry: list[str], path: Path, tmp_path: Path) -> int:
     assert entry[0] == "wsiskg"
-    command = [sys.executable, "-c", "import sys; from wsiskg.cli import main; "
-               "sys.argv[0] = 'wsiskg'; main()", *entry[1:], str(path)]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys; from wsiskg.cli import main; sys.argv[0] = 'wsiskg'; main()",
+        *entry[1:],
+        str(path),
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True).returncode
 
 
@@ -43,10 +52,12 @@ def test_pre_commit_hook(tmp_path: Path) -> None:
 
 
 def test_ci_workflow(tmp_path: Path) -> None:
-    workflow = yaml.safe_load((ROOT / "docs/ci/github-actions-validate.yml")
-                              .read_text(encoding="utf-8"))
-    step = next(s for s in workflow["jobs"]["shacl"]["steps"]
-                if s.get("name") == "SHACL validation")
+    workflow = yaml.safe_load(
+        (ROOT / "docs/ci/github-actions-validate.yml").read_text(encoding="utf-8")
+    )
+    step = next(
+        s for s in workflow["jobs"]["shacl"]["steps"] if s.get("name") == "SHACL validation"
+    )
     entry = shlex.split(step["run"].split("$(")[0])
     good, broken = _files(tmp_path)
     assert _run(entry, good, tmp_path) == 0

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 from pyoxigraph import RdfFormat, Store
 
 from wsiskg.cli import main
-from wsiskg.diff import edition_diff, render_diff
 from wsiskg.paths import Layout
-from wsiskg.plots import goal_order, matrix_data, trend_data
-from wsiskg.queries import load_queries
-from wsiskg.store import EmbeddedStore, open_embedded
+from wsiskg.store.embedded import EmbeddedStore, open_embedded
+from wsiskg.store.queries import load_queries
+from wsiskg.views.diff import edition_diff, render_diff
+from wsiskg.views.plots import goal_order, matrix_data, trend_data
 
 from .conftest import ROOT, load_expectations
 
@@ -82,8 +82,7 @@ def test_diff_of_fixture_graphs() -> None:
     }
     text = render_diff(diff, "table")
     assert text.splitlines()[-1].startswith("C2: ")
-    assert "| C2 | A | timing | changed | 2020-2023 -> 2020-2025 |" in render_diff(diff,
-                                                                             "markdown")
+    assert "| C2 | A | timing | changed | 2020-2023 -> 2020-2025 |" in render_diff(diff, "markdown")
 
 
 @pytest.fixture(scope="module")
@@ -95,43 +94,57 @@ def test_diff_draft_zero_to_2019(store: EmbeddedStore) -> None:
     """Verify differences read in both documents: the GSR edition in C2 A's activities,
     target 11.5 dropped from C5 B4, C6 m re-timed 2018 -> 2019, the WTDC resolutions of
     C5 wsis10-c printed in full in 2019."""
-    changes = {(c.action_line, c.outcome, c.aspect, c.kind, c.detail)
-               for c in edition_diff(store, "2019-draft-zero", "2019").changes}
+    changes = {
+        (c.action_line, c.outcome, c.aspect, c.kind, c.detail)
+        for c in edition_diff(store, "2019-draft-zero", "2019").changes
+    }
     gsr = {(c[3], c[4][:30]) for c in changes if c[:3] == ("C2", "A", "activity text")}
-    assert gsr == {("added", "The 19th edition of the Global"),
-                   ("removed", "The 18th edition of the Global")}
+    assert gsr == {
+        ("added", "The 19th edition of the Global"),
+        ("removed", "The 18th edition of the Global"),
+    }
     assert ("C5", "B4", "SDG targets", "removed", "11.5") in changes
     assert ("C6", "m", "timing", "changed", "2018 -> 2019") in changes
     assert ("C5", "wsis10-c", "resolutions", "added", "WTDC Resolution 45") in changes
-    assert not [c for c in changes if c[2] == "outcome"]       # the same 61 outcomes
+    assert not [c for c in changes if c[2] == "outcome"]  # the same 61 outcomes
 
 
 def test_cli_diff_action_line_and_errors() -> None:
     """Verify `wsiskg diff` with --action-line, JSON, and its usage errors."""
-    result = CliRunner().invoke(main, ["diff", "2019", "2024-draft", "--action-line", "C4",
-                                       "-f", "json"])
+    result = CliRunner().invoke(
+        main, ["diff", "2019", "2024-draft", "--action-line", "C4", "-f", "json"]
+    )
     assert result.exit_code == 0
     assert '"outcome"' in result.stdout and '"C4"' in result.stdout
     assert CliRunner().invoke(main, ["diff", "2019", "1999"]).exit_code == 2
-    assert CliRunner().invoke(main, ["diff", "2019", "2010", "--action-line", "C99"]) \
-        .exit_code == 2
+    assert CliRunner().invoke(main, ["diff", "2019", "2010", "--action-line", "C99"]).exit_code == 2
 
 
 def test_matrix_data_matches_the_document(store: EmbeddedStore) -> None:
     """Verify a matrix cell against the 2019 edition read by hand: C5 entries linked to
     SDG 9, whole or through a target."""
-    expected = sum(1 for o in load_expectations("roadmaps-2019")["outcomes"]
-                   if o["action_line"] == "C5" and (
-                       9 in o.get("sdg_goals", []) or any(
-                           str(t).startswith("9.") for t in o.get("sdg_targets", []))))
+    expected = sum(
+        1
+        for o in load_expectations("roadmaps-2019")["outcomes"]
+        if o["action_line"] == "C5"
+        and (
+            9 in o.get("sdg_goals", [])
+            or any(str(t).startswith("9.") for t in o.get("sdg_targets", []))
+        )
+    )
     matrix = matrix_data(store, load_queries(ROOT / "queries"), "2019")
     assert matrix.counts[("C5", 9)] == expected == 20
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
-@pytest.mark.parametrize(("kind", "extra"), [
-    ("matrix", ["--edition", "2024-draft"]), ("targets", ["--edition", "2019"]),
-    ("trend", ["--action-line", "C6"])])
+@pytest.mark.parametrize(
+    ("kind", "extra"),
+    [
+        ("matrix", ["--edition", "2024-draft"]),
+        ("targets", ["--edition", "2019"]),
+        ("trend", ["--action-line", "C6"]),
+    ],
+)
 def test_plots_are_written(tmp_path: Path, kind: str, suffix: str, extra: list[str]) -> None:
     """Verify that each picture is produced in each format, complete, and that drawing
     it again gives the same bytes."""
@@ -145,11 +158,12 @@ def test_plots_are_written(tmp_path: Path, kind: str, suffix: str, extra: list[s
     assert out.read_bytes().startswith(magic)
     if suffix == ".svg":
         assert "reached" in out.read_text(encoding="utf-8") or kind != "targets"
-    assert not list(tmp_path.glob(".*"))           # no temporary file left
+    assert not list(tmp_path.glob(".*"))  # no temporary file left
 
 
-@pytest.mark.parametrize("args", [["-o", "m.gif"], ["--lang", "de", "-o", "m.png"],
-                                  ["--edition", "2010", "-o", "m.png"]])
+@pytest.mark.parametrize(
+    "args", [["-o", "m.gif"], ["--lang", "de", "-o", "m.png"], ["--edition", "2010", "-o", "m.png"]]
+)
 def test_plot_usage_errors(tmp_path: Path, args: list[str]) -> None:
     """Verify exit code 2 and no file for a format other than PNG, SVG or PDF, a language
     that is not a UN language, and an edition without SDG links (2010, said why)."""
@@ -163,7 +177,7 @@ def test_plot_usage_errors(tmp_path: Path, args: list[str]) -> None:
 
 def test_target_codes_sort_in_numeric_order() -> None:
     """Verify the order of the 169 targets: numbered ones by number, then a, b, c."""
-    from wsiskg.cells import SDG_TARGETS
+    from wsiskg.ingest.cells import SDG_TARGETS
 
     ordered = sorted(SDG_TARGETS, key=goal_order)
     assert ordered[:8] == ["1.1", "1.2", "1.3", "1.4", "1.5", "1.a", "1.b", "2.1"]
@@ -180,12 +194,20 @@ def test_trend_shows_what_diff_finds(store: EmbeddedStore) -> None:
     assert trend.editions == ["2019-draft-zero", "2019", "2024-draft"]
     assert trend.left_out == ["2010"]
     for older, newer in trend.changes:
-        listed = {(kind, item) for goal in trend.changes[(older, newer)].values()
-                  for kind, items in goal.items() for item in items}
-        diffed = {(c.kind, f"{c.outcome} {c.detail}" if c.aspect == "SDG targets"
-                   else f"{c.outcome} (goal)")
-                  for c in edition_diff(store, older, newer, "C5").changes
-                  if c.aspect in ("SDG targets", "SDG goals")}
+        listed = {
+            (kind, item)
+            for goal in trend.changes[(older, newer)].values()
+            for kind, items in goal.items()
+            for item in items
+        }
+        diffed = {
+            (
+                c.kind,
+                f"{c.outcome} {c.detail}" if c.aspect == "SDG targets" else f"{c.outcome} (goal)",
+            )
+            for c in edition_diff(store, older, newer, "C5").changes
+            if c.aspect in ("SDG targets", "SDG goals")
+        }
         assert listed == diffed
     assert trend.changes[("2019-draft-zero", "2019")] == {11: {"removed": ["B4 11.5"]}}
 

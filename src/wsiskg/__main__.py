@@ -1,6 +1,6 @@
 """``python -m wsiskg``: the same as the ``wsiskg`` command."""
 
-from .cli import main
+from wsiskg.cli import main
 
 if __name__ == "__main__":
     main(prog_name="wsiskg")

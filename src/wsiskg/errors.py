@@ -23,8 +23,14 @@ class WsiskgError(Exception):
 
     exit_code = EXIT_CANNOT_RUN
 
-    def __init__(self, message: str, *, path: Path | str | None = None,
-                 line: int | None = None, hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.message = message
         self.path = Path(path) if path is not None else None
         self.line = line

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import DataError
+from wsiskg.errors import DataError
 
 REGISTRY = Path("data/sources/registry.yaml")
 # the folders a wheel carries, relative to the checkout and to the package data
@@ -90,14 +90,16 @@ def package_data() -> Path | None:
     if not folder.is_dir():
         return None
     if not isinstance(folder, Path):  # pragma: no cover - only for zipped installs
-        raise DataError("the installed package data is not on the file system "
-                        "(install the wheel unzipped, as pip does)")
+        raise DataError(
+            "the installed package data is not on the file system "
+            "(install the wheel unzipped, as pip does)"
+        )
     return folder
 
 
 def cache_folder() -> Path:
     """Where an installed package keeps its state (the embedded store)."""
-    from . import __version__
+    from wsiskg import __version__
 
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "wsiskg" / __version__
@@ -120,8 +122,10 @@ def find_root(start: Path | None = None) -> Path:
     if found is None:
         found = _checkout_above(Path(__file__).resolve().parents[2])
     if found is None:
-        raise DataError("no maintainer's checkout found (no data/sources/registry.yaml here "
-                        "or above; set $WSISKG_ROOT or --root)")
+        raise DataError(
+            "no maintainer's checkout found (no data/sources/registry.yaml here "
+            "or above; set $WSISKG_ROOT or --root)"
+        )
     return found
 
 

@@ -25,10 +25,10 @@ from pyoxigraph import Literal as OxLiteral
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from .errors import DataError, WsiskgError
-from .iris import WSIS
-from .paths import Layout
-from .sparql import query_text
+from wsiskg.errors import DataError, WsiskgError
+from wsiskg.iris import WSIS
+from wsiskg.paths import Layout
+from wsiskg.sparql import query_text
 
 TIME = "http://www.w3.org/2006/time#"
 
@@ -46,11 +46,18 @@ PREFIXES = {
 }
 
 _XSD_STRING = str(XSD.string)
-FORMATS = {".ttl": RdfFormat.TURTLE, ".trig": RdfFormat.TRIG, ".nt": RdfFormat.N_TRIPLES,
-           ".nq": RdfFormat.N_QUADS, ".rdf": RdfFormat.RDF_XML, ".owl": RdfFormat.RDF_XML}
+FORMATS = {
+    ".ttl": RdfFormat.TURTLE,
+    ".trig": RdfFormat.TRIG,
+    ".nt": RdfFormat.N_TRIPLES,
+    ".nq": RdfFormat.N_QUADS,
+    ".rdf": RdfFormat.RDF_XML,
+    ".owl": RdfFormat.RDF_XML,
+}
 
 
 # -- reading ----------------------------------------------------------------------------
+
 
 def data_files(layout: Layout, paths: Iterable[Path] | None = None) -> list[Path]:
     """The given files, or the built graph's Turtle files."""
@@ -58,16 +65,16 @@ def data_files(layout: Layout, paths: Iterable[Path] | None = None) -> list[Path
     if not files:
         files = sorted(layout.kg.glob("*.ttl"))
         if not files:
-            raise DataError("no built graph to read; run `wsiskg build` first",
-                            path=layout.kg)
+            raise DataError("no built graph to read; run `wsiskg build` first", path=layout.kg)
     return files
 
 
 def rdf_format(path: Path) -> RdfFormat:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise DataError(f"unknown RDF file type {suffix!r} (use .ttl, .trig, .nt, .nq, .rdf)",
-                        path=path)
+        raise DataError(
+            f"unknown RDF file type {suffix!r} (use .ttl, .trig, .nt, .nq, .rdf)", path=path
+        )
     return FORMATS[suffix]
 
 
@@ -80,11 +87,17 @@ def check_readable(path: Path) -> None:
     except OSError as exc:
         raise DataError(f"cannot read: {exc.strerror}", path=path) from None
     if stat.S_ISDIR(mode):
-        raise DataError("is a directory, not an RDF file", path=path,
-                        hint="name the files inside it (e.g. DIR/*.ttl)")
+        raise DataError(
+            "is a directory, not an RDF file",
+            path=path,
+            hint="name the files inside it (e.g. DIR/*.ttl)",
+        )
     if stat.S_ISFIFO(mode):
-        raise DataError("is a named pipe (FIFO), not an RDF file", path=path,
-                        hint="write the data to a file first")
+        raise DataError(
+            "is a named pipe (FIFO), not an RDF file",
+            path=path,
+            hint="write the data to a file first",
+        )
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         raise DataError("is a device, not an RDF file", path=path)
     if stat.S_ISSOCK(mode):
@@ -101,8 +114,14 @@ def syntax_line(exc: SyntaxError) -> int | None:
     return int(found.group(1)) if found else None
 
 
-def load_into(store: Store, path: Path, *, graph: NamedNode | None = None,
-              bulk: bool = False, resolve_relative: bool = False) -> None:
+def load_into(
+    store: Store,
+    path: Path,
+    *,
+    graph: NamedNode | None = None,
+    bulk: bool = False,
+    resolve_relative: bool = False,
+) -> None:
     """Parse one file into a store (its default graph, or ``graph``), strictly;
     ``resolve_relative`` resolves relative IRIs against the file's URI (as rdflib
     does), for data that is not the project's own."""
@@ -141,6 +160,7 @@ def parse_graph(path: Path) -> Graph:
 
 
 # -- terms --------------------------------------------------------------------------------
+
 
 def language_tag(tag: str) -> str:
     """A language tag in the case BCP 47 recommends (``zh-Hans``, ``en-GB``): Oxigraph
@@ -192,8 +212,13 @@ def to_rdflib(store: Store, predicates: set[str] | None = None) -> Graph:
     add = graph.add
     for quad in store:
         if predicates is None or quad.predicate.value in predicates:
-            add((to_rdflib_term(quad.subject), to_rdflib_term(quad.predicate),
-                 to_rdflib_term(quad.object)))
+            add(
+                (
+                    to_rdflib_term(quad.subject),
+                    to_rdflib_term(quad.predicate),
+                    to_rdflib_term(quad.object),
+                )
+            )
     return graph
 
 
@@ -203,8 +228,9 @@ def quads(graph: Graph) -> Iterator[Quad]:
     for s, p, o in graph:
         if isinstance(s, Literal) or not isinstance(p, URIRef):
             continue
-        yield Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),  # type: ignore[arg-type]
-                   DefaultGraph())
+        subject, predicate = to_oxigraph(s), to_oxigraph(p)
+        assert not isinstance(subject, OxLiteral) and isinstance(predicate, NamedNode)
+        yield Quad(subject, predicate, to_oxigraph(o), DefaultGraph())
 
 
 def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, int, str]]:
@@ -215,9 +241,11 @@ def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, in
     for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
         end = row["end"]
         source = row["source"]
-        known[row["node"].value] = (int(row["start"].value),
-                                    int(end.value) if end else int(row["start"].value),
-                                    source.value.rsplit("/", 1)[-1] if source else "")
+        known[row["node"].value] = (
+            int(row["start"].value),
+            int(end.value) if end else int(row["start"].value),
+            source.value.rsplit("/", 1)[-1] if source else "",
+        )
     for node in focus_nodes:
         owner = node
         while owner and owner not in known and "/" in owner:
@@ -228,6 +256,7 @@ def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, in
 
 
 # -- writing ------------------------------------------------------------------------------
+
 
 def _write_temporary(folder: Path, name: str, text: str) -> Path:
     handle, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
@@ -245,12 +274,11 @@ def _write_temporary(folder: Path, name: str, text: str) -> Path:
 
 def write_atomically(folder: Path, outputs: dict[str, str]) -> list[Path]:
     """Write each file whole or not at all (a temporary file, then a rename). For a set
-    of files that must change together, see :func:`wsiskg.build.swap_folder`."""
+    of files that must change together, see :func:`wsiskg.graph.build.swap_folder`."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WsiskgError(f"cannot create the output folder: {exc.strerror}",
-                          path=folder) from None
+        raise WsiskgError(f"cannot create the output folder: {exc.strerror}", path=folder) from None
     temporaries: list[tuple[Path, Path]] = []
     try:
         for name, text in sorted(outputs.items()):
@@ -258,8 +286,11 @@ def write_atomically(folder: Path, outputs: dict[str, str]) -> list[Path]:
     except OSError as exc:
         for tmp_path, _ in temporaries:
             tmp_path.unlink(missing_ok=True)
-        raise WsiskgError(f"cannot write the output folder: {exc.strerror}", path=folder,
-                          hint="check that the folder is writable") from None
+        raise WsiskgError(
+            f"cannot write the output folder: {exc.strerror}",
+            path=folder,
+            hint="check that the folder is writable",
+        ) from None
     for tmp, final in temporaries:
         os.replace(tmp, final)
     return [final for _, final in temporaries]
@@ -281,11 +312,10 @@ def exchange_folders(first: Path, second: Path) -> bool:
     except (OSError, AttributeError):
         return False
     at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second),
-                       RENAME_EXCHANGE)
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), RENAME_EXCHANGE)
     if result != 0:
         errno = ctypes.get_errno()
-        if errno in (22, 38, 95):    # EINVAL, ENOSYS, EOPNOTSUPP: not on this system
+        if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not on this system
             return False
         raise OSError(errno, os.strerror(errno), str(second))
     return True

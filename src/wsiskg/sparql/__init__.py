@@ -3,10 +3,10 @@ a grlc header like the canned queries of ``queries/`` (and tested like them).
 
 This module imports nothing else of the package, so that any module (the RDF
 layer included) can read its queries without an import cycle;
-:func:`wsiskg.queries.internal_query` parses the header and parameters.
+:func:`wsiskg.store.queries.internal_query` parses the header and parameters.
 
-Not here, on purpose: the SHACL engine's queries (``wsiskg.shacl``) and the
-reasoner's rules (``wsiskg.reason``) are generated at run time from the shapes
+Not here, on purpose: the SHACL engine's queries (``wsiskg.check.shacl``) and the
+reasoner's rules (``wsiskg.check.reason``) are generated at run time from the shapes
 and from the ontology's axioms, and a SHACL-SPARQL constraint's query lives
 inside its shape (``shapes/*.ttl``), where SHACL requires it.
 """

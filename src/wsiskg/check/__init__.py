@@ -1,0 +1,1 @@
+"""Checking the graph: SHACL validation, reasoning and consistency."""

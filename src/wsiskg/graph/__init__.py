@@ -1,0 +1,1 @@
+"""From records to RDF: the graph builder, deterministic Turtle and the build."""

@@ -1,0 +1,1 @@
+"""Reading the sources: the registry, curation, the readers, cell parsers and records."""

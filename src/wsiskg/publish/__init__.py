@@ -1,0 +1,1 @@
+"""Publishing the graph: the dataset release."""

@@ -1,0 +1,1 @@
+"""Holding and serving the graph: the embedded store, canned queries, the server."""

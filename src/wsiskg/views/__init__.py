@@ -1,0 +1,1 @@
+"""Seeing the graph: text reports, the edition diff, plots and the report site."""
