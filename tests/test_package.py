@@ -319,6 +319,18 @@ def test_serve(served: str) -> None:
     assert expected[0] > 200
 
 
+def test_served_page_without_the_sources(served: str) -> None:
+    """Verify an entry's page from the installed package names its source lines and says
+    why their text is not shown (the sources are not package data)."""
+    request = urllib.request.Request(
+        f"{served}/id/entry/2019/C5/A1", headers={"Accept": "text/html"}
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = response.read().decode("utf-8")
+    assert "Lines 1318&ndash;1454 of" in page
+    assert "not in the installed package" in page and 'id="source-lines"' not in page
+
+
 @pytest.mark.parametrize("args", [("build",), ("lines", "roadmaps-2010")])
 def test_maintainer_commands_need_a_checkout(venv: Path, user: Path, args: tuple[str, ...]) -> None:
     """Verify `build` and `lines` from the installed package are usage errors (exit 2)
