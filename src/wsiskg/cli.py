@@ -19,14 +19,17 @@ import os
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from wsiskg import __version__
 from wsiskg.errors import EXIT_CANNOT_RUN, UsageError, WsiskgError
+
+if TYPE_CHECKING:
+    from wsiskg.paths import Layout
 
 EPILOG = """\b
 Exit codes:
@@ -116,13 +119,13 @@ def stage_printer(command: str, quiet: bool = False) -> Callable[[str], None] | 
     return stage
 
 
-def _layout(root: Path | None):  # type: ignore[no-untyped-def]
+def _layout(root: Path | None) -> Layout:
     from wsiskg.paths import Layout, default_layout
 
     return Layout(root) if root else default_layout()
 
 
-def _checkout(root: Path | None, command: str):  # type: ignore[no-untyped-def]
+def _checkout(root: Path | None, command: str) -> Layout:
     """The layout, which must be a maintainer's checkout (sources and curation)."""
     layout = _layout(root)
     if layout.installed:
@@ -422,8 +425,10 @@ def check(root: Path | None, paths: tuple[Path, ...]) -> None:
     sys.exit(0 if result.consistent and not result.unsatisfiable else 1)
 
 
-def _progress(label: str):  # type: ignore[no-untyped-def]
-    def wrap(files):  # type: ignore[no-untyped-def]
+def _progress(
+    label: str,
+) -> Callable[[list[tuple[str, Path]]], Iterator[tuple[str, Path]]]:
+    def wrap(files: list[tuple[str, Path]]) -> Iterator[tuple[str, Path]]:
         with click.progressbar(
             files, label=label, file=sys.stderr, item_show_func=lambda item: item[0] if item else ""
         ) as bar:

@@ -134,9 +134,9 @@ def load_into(
         kwargs["base_iri"] = path.resolve().as_uri()
     try:
         if bulk:
-            store.bulk_load(**kwargs)  # type: ignore[arg-type]
+            store.bulk_load(**kwargs)  # type: ignore[arg-type]  # keywords built above
         else:
-            store.load(**kwargs)  # type: ignore[arg-type]
+            store.load(**kwargs)  # type: ignore[arg-type]  # keywords built above
     except SyntaxError as exc:
         raise DataError(f"cannot parse: {exc}", path=path, line=syntax_line(exc)) from None
     except UnicodeDecodeError as exc:
@@ -238,7 +238,7 @@ def source_lines(store: Store, focus_nodes: set[str]) -> dict[str, tuple[int, in
     spans: dict[str, tuple[int, int, str]] = {}
     query = query_text("source-lines")
     known = {}
-    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]
+    for row in store.query(query, use_default_graph_as_union=True):  # type: ignore[union-attr]  # a SELECT
         end = row["end"]
         source = row["source"]
         known[row["node"].value] = (

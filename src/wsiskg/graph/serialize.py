@@ -81,7 +81,7 @@ def _body(graph: Graph, writer: TermWriter, indent: str) -> list[str]:
         lines = []
         for predicate in order:
             objects = sorted(predicates[predicate], key=_sort_key)
-            verb = "a" if predicate == RDF.type else writer.iri(predicate)  # type: ignore[arg-type]
+            verb = "a" if predicate == RDF.type else writer.iri(predicate)  # type: ignore[arg-type]  # a predicate is an IRI
             rendered = ", ".join(writer.term(o) for o in objects)
             lines.append(f"{indent}    {verb} {rendered}")
         out.append(f"{indent}{writer.term(subject)}\n" + " ;\n".join(lines) + " .\n")

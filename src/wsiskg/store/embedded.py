@@ -307,6 +307,6 @@ def query_remote(endpoint: str, text: str) -> dict[str, Any]:
         },
     )
     try:
-        return json.loads(data)  # type: ignore[no-any-return]
+        return json.loads(data)  # type: ignore[no-any-return]  # a JSON results document
     except json.JSONDecodeError:
         raise WsiskgError(f"{endpoint} did not answer with SPARQL JSON results") from None

@@ -372,7 +372,7 @@ SHAPES_GRAPH = NamedNode("urn:x-wsiskg:shapes-graph")
 def _add_shapes_graph(store: Store, shapes: Graph) -> NamedNode:
     """The shapes as a named graph of the store, for $shapesGraph (removed after use)."""
     store.extend(
-        Quad(_ox(s), _ox(p), _ox(o), SHAPES_GRAPH)  # type: ignore[arg-type]
+        Quad(_ox(s), _ox(p), _ox(o), SHAPES_GRAPH)  # type: ignore[arg-type]  # see below
         for s, p, o in shapes
     )  # a shapes graph parsed from RDF has no literal subject
     return SHAPES_GRAPH

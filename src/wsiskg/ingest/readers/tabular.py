@@ -348,7 +348,8 @@ def _normalise(cells: list[str], columns: list[str], path: Path, line_no: int) -
     n = len(columns)
     if len(cells) == n + 1:
         first = cells[0].strip()
-        if find_label(first) is not None and find_label(first).rest == "":  # type: ignore[union-attr]
+        label = find_label(first)
+        if label is not None and label.rest == "":
             cells = [f"{first} {cells[1].strip()}"] + cells[2:]
     if len(cells) != n:
         raise SourceError(
