@@ -123,3 +123,26 @@ def test_same_result_on_oxigraph_and_rdflib(
     assert on_oxigraph.variables == on_rdflib.variables
     assert _normal(on_oxigraph) == _normal(on_rdflib)
     assert on_oxigraph.rows, f"{name} gives no answer with its example parameters"
+
+
+def test_edition_order_follows_the_revisions(oxigraph: Store) -> None:
+    """Verify that the views' order of editions comes from prov:wasRevisionOf (each after
+    the edition it revises) and the editions without an SDG link from the data, so a new
+    edition needs no code: one that revises the 2024 draft comes last."""
+    from wsiskg.store.queries import editions
+
+    held = editions("oxigraph", oxigraph)
+    assert held.order == ("2010", "2019-draft-zero", "2019", "2024-draft")
+    assert held.without_sdg == {"2010"}
+    store = Store()
+    store.update(
+        "PREFIX wsis: <https://w3id.org/wsis-kg/ontology#> "
+        "PREFIX prov: <http://www.w3.org/ns/prov#> INSERT DATA { "
+        "<urn:e:b> a wsis:RoadmapEdition ; wsis:editionId 'b' ; prov:wasRevisionOf <urn:e:a> . "
+        "<urn:e:a> a wsis:RoadmapEdition ; wsis:editionId 'a' ; prov:wasRevisionOf <urn:e:z> . "
+        "<urn:e:z> a wsis:RoadmapEdition ; wsis:editionId 'z' . "
+        "<urn:x> wsis:edition <urn:e:a> ; wsis:linkedSDGGoal <urn:g> }"
+    )
+    other = editions("oxigraph", store)
+    assert other.order == ("z", "a", "b")
+    assert other.without_sdg == {"z", "b"}

@@ -338,6 +338,35 @@ def held(engine_name: str, handle: Any) -> Held:
     return Held(frozenset(editions), frozenset(lines), years)
 
 
+@dataclass(frozen=True)
+class Editions:
+    """The editions the graph holds, in the order of their revisions (each after the
+    one it revises, prov:wasRevisionOf), and those none of whose entries links to an
+    SDG (editions printed without an SDG column)."""
+
+    order: tuple[str, ...]
+    without_sdg: frozenset[str]
+
+
+def editions(engine_name: str, handle: Any) -> Editions:
+    rows = run(engine_name, handle, internal_query("edition-order").text, {}).rows
+    previous = {r["id"][1]: r["previous"][1] if "previous" in r else None for r in rows}
+    without = frozenset(r["id"][1] for r in rows if int(r["linkedEntries"][1]) == 0)
+    order: list[str] = []
+    placed: set[str] = set()
+    while len(order) < len(previous):
+        ready = sorted(
+            e
+            for e, before in previous.items()
+            if e not in placed and (before is None or before in placed or before not in previous)
+        )
+        if not ready:  # a cycle of revisions: the rest in name order
+            ready = sorted(set(previous) - placed)
+        order.append(ready[0])
+        placed.add(ready[0])
+    return Editions(tuple(order), without)
+
+
 def answer(engine_name: str, handle: Any, query: CannedQuery, given: dict[str, str]) -> Results:
     """Bind the given parameters, refuse values the graph does not hold, and run."""
     bound = bind(query, given)

@@ -21,13 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 from wsiskg.errors import UsageError, WsiskgError
 from wsiskg.sparql import query_text
-from wsiskg.store.queries import CannedQuery, bind, held, load_queries, run
+from wsiskg.store.queries import CannedQuery, bind, editions, held, load_queries, run
 
 if TYPE_CHECKING:
     from wsiskg.paths import Layout
 
-EDITION_ORDER = ("2010", "2019-draft-zero", "2019", "2024-draft")
-NO_SDG_COLUMN = ("2010",)  # editions printed without an SDG column
 
 # the six official languages of the United Nations, as BCP 47 tags
 LANGUAGES = ("ar", "zh-Hans", "en", "es", "fr", "ru")
@@ -110,6 +108,7 @@ class Matrix:
     columns: list[int]  # SDG goals 1..17
     counts: dict[tuple[str, int], int]
     names: dict[int, tuple[str, str]] = field(default_factory=dict)
+    without_sdg: list[str] = field(default_factory=list)  # editions with no SDG link
 
 
 def matrix_data(
@@ -121,10 +120,12 @@ def matrix_data(
         (r["actionLine"][1], int(r["goalNumber"][1])): int(r["entries"][1]) for r in results.rows
     }
     lines = sorted({line for line, _ in counts}, key=lambda c: int(c[1:]))
+    known = editions("oxigraph", store)
     if not lines:
-        why = " (it was printed without an SDG column)" if edition in NO_SDG_COLUMN else ""
+        why = " (it was printed without an SDG column)" if edition in known.without_sdg else ""
         raise UsageError(f"edition {edition!r} has no SDG links to draw{why}")
-    return Matrix(edition, lines, list(range(1, 18)), counts, goal_names(store, lang))
+    without = [e for e in known.order if e in known.without_sdg]
+    return Matrix(edition, lines, list(range(1, 18)), counts, goal_names(store, lang), without)
 
 
 @dataclass
@@ -145,7 +146,8 @@ def target_data(
     results = run("oxigraph", store, query.text, bind(query, {"edition": edition}))
     counts = {r["target"][1]: int(r["entries"][1]) for r in results.rows}
     if not counts:
-        why = " (it was printed without an SDG column)" if edition in NO_SDG_COLUMN else ""
+        without = editions("oxigraph", store).without_sdg
+        why = " (it was printed without an SDG column)" if edition in without else ""
         raise UsageError(f"edition {edition!r} has no SDG target links to draw{why}")
     whole = {
         row["edition"].value: int(row["n"].value)
@@ -188,13 +190,11 @@ def trend_data(
             counts.setdefault(r["editionId"][1], {})[int(r["goalNumber"][1])] = int(r["entries"][1])
     if not counts:
         raise UsageError(f"action line {action_line!r} has no SDG links in any edition")
-    editions = [e for e in EDITION_ORDER if e in all_editions] + sorted(
-        all_editions - set(EDITION_ORDER)
-    )
-    known = {r["id"][1] for r in run("oxigraph", store, query_text("editions"), {}).rows}
-    left_out = [e for e in EDITION_ORDER if e in known and e not in all_editions]
+    order = editions("oxigraph", store).order
+    drawn = [e for e in order if e in all_editions]
+    left_out = [e for e in order if e not in all_editions]
     changes: dict[tuple[str, str], dict[int, dict[str, list[str]]]] = {}
-    for older, newer in zip(editions, editions[1:], strict=False):
+    for older, newer in zip(drawn, drawn[1:], strict=False):
         per_goal: dict[int, dict[str, list[str]]] = {}
         found = (
             diffs[(older, newer)]
@@ -211,7 +211,7 @@ def trend_data(
                 continue
             per_goal.setdefault(goal, {}).setdefault(change.kind, []).append(what)
         changes[(older, newer)] = per_goal
-    return Trend(action_line, editions, counts, changes, left_out, goal_names(store, lang))
+    return Trend(action_line, drawn, counts, changes, left_out, goal_names(store, lang))
 
 
 # -- drawing ----------------------------------------------------------------------------
@@ -316,7 +316,13 @@ def draw_matrix(matrix: Matrix) -> Any:
         "Each cell counts the entries of the action line linked to the goal, "
         "whole or through one of its targets; an entry linked to several targets of a "
         "goal counts once; · = none. Action lines with no SDG link in this edition are "
-        "not drawn, nor is the 2010 edition: it was printed without an SDG column.",
+        "not drawn"
+        + (
+            f", nor is the {', '.join(matrix.without_sdg)} edition: it was printed without "
+            "an SDG column."
+            if matrix.without_sdg
+            else "."
+        ),
     )
     fig.subplots_adjust(left=0.09, right=0.97, top=0.62 if rows < 4 else 0.7, bottom=0.2)
     return fig

@@ -60,7 +60,6 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "id": iris.ID,
 }
-EDITIONS = ("2010", "2019-draft-zero", "2019", "2024-draft")
 # the classes whose individuals get a page of their own
 PAGED = {
     W + "RoadmapEntry": "entry",
@@ -304,7 +303,7 @@ class Entry:
 
 class Builder:
     def __init__(self, layout: Layout, store: Any, lang: str) -> None:
-        from wsiskg.store.queries import load_queries
+        from wsiskg.store.queries import editions, load_queries
         from wsiskg.views.plots import GOAL_COLOURS, goal_order, pick_label
 
         self.layout, self.store, self.lang = layout, store, lang
@@ -349,9 +348,8 @@ class Builder:
         self.edition_iri = {
             index.text(e, W + "editionId"): e for e in index.of_type(W + "RoadmapEdition")
         }
-        self.editions = [e for e in EDITIONS if e in self.edition_iri] + sorted(
-            set(self.edition_iri) - set(EDITIONS)
-        )
+        order = editions("oxigraph", store).order
+        self.editions = [e for e in order if e in self.edition_iri]
         self.entries: list[Entry] = []
         for iri in index.of_type(W + "RoadmapEntry"):
             edition = next(
