@@ -74,21 +74,22 @@ def wsiskg_server(store: Path, *options: str) -> Iterator[tuple[str, subprocess.
 
 
 @contextmanager
-def oxigraph_server(store: Path) -> Iterator[str]:
-    """The real Oxigraph server, read-only, on the same store folder."""
+def oxigraph_server(store: Path, *, writable: bool = False, union: bool = True) -> Iterator[str]:
+    """The real Oxigraph server on a store folder: read-only by default (beside
+    `wsiskg serve` on the same folder), or ``writable`` (`oxigraph serve`, loaded
+    over the Graph Store protocol), with or without the union default graph."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            oxigraph_binary(),
-            "serve-read-only",
-            "--location",
-            str(store),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [
+        oxigraph_binary(),
+        "serve" if writable else "serve-read-only",
+        "--location",
+        str(store),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
+    if writable and union:
+        command.append("--union-default-graph")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

@@ -5,12 +5,7 @@ endpoint whose default graph is empty."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +26,7 @@ from wsiskg.store.queries import (
 )
 
 from .conftest import ROOT
+from .serving import oxigraph_server
 
 QUERIES = load_queries(ROOT / "queries")
 HEADER = """#+ summary: a test query
@@ -57,43 +53,6 @@ FORMS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _oxigraph() -> str:
-    candidate = Path(sys.executable).parent / "oxigraph"
-    found = str(candidate) if candidate.is_file() else shutil.which("oxigraph")
-    assert found, "the oxigraph server (PyPI package oxigraph) is part of the test extra"
-    return found
-
-
-def _serve(location: Path, union: bool) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    command = [_oxigraph(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
-    if union:
-        command.append("--union-default-graph")
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-            return process, base
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("the oxigraph server did not start") from None
-            time.sleep(0.2)
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    subprocess.run(["kill", str(process.pid)], check=False)
-    process.wait(timeout=10)
-
-
 def cli(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(main, list(args))
     return result.exit_code, result.stdout, result.stderr
@@ -103,17 +62,19 @@ def cli(*args: str) -> tuple[int, str, str]:
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Three real Oxigraph servers: loaded with a union default graph, loaded
     without one, and empty."""
-    started = {}
-    try:
-        for name, union in (("union", True), ("named-only", False), ("empty", True)):
-            started[name] = _serve(tmp_path_factory.mktemp(f"oxigraph-{name}"), union)
+    with contextlib.ExitStack() as stack:
+        started = {
+            name: stack.enter_context(
+                oxigraph_server(
+                    tmp_path_factory.mktemp(f"oxigraph-{name}"), writable=True, union=union
+                )
+            )
+            for name, union in (("union", True), ("named-only", False), ("empty", True))
+        }
         for name in ("union", "named-only"):
-            code, _, err = cli("load", "--endpoint", f"{started[name][1]}/store")
+            code, _, err = cli("load", "--endpoint", f"{started[name]}/store")
             assert code == 0, err
-        yield {name: f"{base}/query" for name, (_, base) in started.items()}
-    finally:
-        for process, _ in started.values():
-            _stop(process)
+        yield {name: f"{base}/query" for name, base in started.items()}
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,6 @@ with `wsiskg query --endpoint`, and stopped by its PID."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +19,7 @@ from wsiskg.store.embedded import default_store, is_current, load_embedded, open
 from wsiskg.store.queries import bind, load_queries, run, run_remote
 
 from .conftest import ROOT
+from .serving import free_port, oxigraph_server
 
 QUERIES = load_queries(ROOT / "queries")
 
@@ -32,56 +29,11 @@ def cli(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _oxigraph_binary() -> str:
-    candidate = Path(sys.executable).parent / "oxigraph"
-    if candidate.is_file():
-        return str(candidate)
-    import shutil
-
-    found = shutil.which("oxigraph")
-    assert found, "the oxigraph server (PyPI package oxigraph) is part of the test extra"
-    return found
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph server on 127.0.0.1 and a free port, stopped by its PID."""
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph-server")
-    process = subprocess.Popen(
-        [
-            _oxigraph_binary(),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the oxigraph server did not start") from None
-                time.sleep(0.2)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-server"), writable=True) as base:
         yield base
-    finally:
-        subprocess.run(["kill", str(process.pid)], check=False)
-        process.wait(timeout=10)
 
 
 def _count(base: str) -> int:
@@ -173,7 +125,7 @@ def test_refused_request_is_reported(loaded: str) -> None:
 def test_unreachable_endpoint_is_reported() -> None:
     """Verify a clear message after retries when nothing listens."""
     code, _, err = cli(
-        "query", "amendment-proposals", "--endpoint", f"http://127.0.0.1:{_free_port()}/query"
+        "query", "amendment-proposals", "--endpoint", f"http://127.0.0.1:{free_port()}/query"
     )
     assert code == 3 and "failed after 3 attempts" in err
 
